@@ -1,0 +1,74 @@
+// One error shape for every response: {"error":{"code","message","details"}} with the matching HTTP status.
+import type { Context, Next } from 'koa';
+import type { Logger } from '../core/logger.js';
+
+export interface ErrorDetail {
+  /** Dotted path of the offending input, e.g. `body.title` or `query.limit`. */
+  field?: string;
+  message: string;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: ErrorDetail[] = [],
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  static badRequest(code: string, message: string, details: ErrorDetail[] = []): ApiError {
+    return new ApiError(400, code, message, details);
+  }
+  static unauthorized(message = 'authentication required', code = 'unauthorized'): ApiError {
+    return new ApiError(401, code, message);
+  }
+  static forbidden(message: string, code = 'forbidden'): ApiError {
+    return new ApiError(403, code, message);
+  }
+  static notFound(what: string, code = 'not_found'): ApiError {
+    return new ApiError(404, code, `${what} not found`);
+  }
+  static conflict(code: string, message: string): ApiError {
+    return new ApiError(409, code, message);
+  }
+}
+
+/** Anything a domain module throws that carries an HTTP-meaningful code can be mapped here without the domain knowing HTTP. */
+export interface CodedError {
+  code: string;
+  message: string;
+  status?: number;
+  field?: string;
+}
+
+export function errorMiddleware(log: Logger) {
+  return async function handleErrors(ctx: Context, next: Next): Promise<void> {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) {
+        throw new ApiError(404, 'route_not_found', `no route for ${ctx.method} ${ctx.path}`);
+      }
+    } catch (err) {
+      const apiError = toApiError(err);
+      if (apiError.status >= 500) log.error({ err, path: ctx.path, method: ctx.method }, 'request failed');
+      ctx.status = apiError.status;
+      for (const [k, v] of Object.entries(apiError.headers)) ctx.set(k, v);
+      ctx.body = { error: { code: apiError.code, message: apiError.message, details: apiError.details } };
+    }
+  };
+}
+
+function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  const e = err as Partial<CodedError> & { expose?: boolean; statusCode?: number };
+  if (typeof e?.status === 'number' && typeof e.code === 'string' && e.status < 500) {
+    return new ApiError(e.status, e.code, e.message ?? e.code, e.field ? [{ field: e.field, message: e.message ?? '' }] : []);
+  }
+  const status = e?.status ?? e?.statusCode;
+  if (e?.expose && typeof status === 'number' && status < 500) return new ApiError(status, 'bad_request', e.message ?? 'bad request');
+  return new ApiError(500, 'internal', 'internal error');
+}

@@ -1,0 +1,82 @@
+// Routes are data: one definition drives validation, the handler call and the OpenAPI document, so the
+// document can never drift from what the server accepts.
+import type { Context } from 'koa';
+import { z, type ZodType } from 'zod';
+import { readJsonBody } from './body.js';
+import { ApiError, type ErrorDetail } from './errors.js';
+
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+/** Who may call a route before any per-resource check: the route's handler does the fine-grained authorization. */
+export type RouteAuth = 'public' | 'member' | 'staff' | 'webhook';
+
+export interface RouteResponse {
+  description: string;
+  schema?: ZodType;
+}
+
+export interface RouteInput<P, Q, B, A> {
+  params: P;
+  query: Q;
+  body: B;
+  auth: A;
+  ctx: Context;
+}
+
+export interface RouteResult {
+  status?: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface RouteDef<P = unknown, Q = unknown, B = unknown, A = unknown> {
+  method: HttpMethod;
+  /** Koa-style path, e.g. `/v1/rooms/:roomId`. */
+  path: string;
+  operationId: string;
+  summary: string;
+  tag: string;
+  auth: RouteAuth;
+  params?: ZodType<P>;
+  query?: ZodType<Q>;
+  body?: ZodType<B>;
+  /** Supports an `Idempotency-Key` header: a repeated key replays the first response. */
+  idempotent?: boolean;
+  /** Raw body routes (webhooks) read the body themselves. */
+  rawBody?: boolean;
+  responses: Record<number, RouteResponse>;
+  handler(input: RouteInput<P, Q, B, A>): Promise<RouteResult>;
+}
+
+/** Keeps each route's generic types while collecting them in one array. */
+export function defineRoute<P = undefined, Q = undefined, B = undefined, A = unknown>(def: RouteDef<P, Q, B, A>): RouteDef {
+  return def as unknown as RouteDef;
+}
+
+export async function parseInput(def: RouteDef, ctx: Context): Promise<{ params: unknown; query: unknown; body: unknown }> {
+  const params = def.params ? validate(def.params, ctx.params ?? {}, 'params') : undefined;
+  const query = def.query ? validate(def.query, ctx.query, 'query') : undefined;
+  let body: unknown;
+  if (def.body && !def.rawBody) {
+    const raw = await readJsonBody(ctx);
+    if (raw === undefined) throw ApiError.badRequest('validation_failed', 'request body is required', [{ field: 'body', message: 'required' }]);
+    body = validate(def.body, raw, 'body');
+  }
+  return { params, query, body };
+}
+
+export function validate<T>(schema: ZodType<T>, value: unknown, where: 'params' | 'query' | 'body'): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const details: ErrorDetail[] = result.error.issues.map((issue) => ({
+    field: [where, ...issue.path.map(String)].join('.'),
+    message: issue.message,
+  }));
+  const fields = [...new Set(details.map((d) => d.field))].join(', ');
+  throw ApiError.badRequest('validation_failed', `invalid ${fields}: ${details[0]?.message ?? 'invalid input'}`, details);
+}
+
+export const Pagination = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(200).optional(),
+});

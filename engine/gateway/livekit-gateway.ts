@@ -1,0 +1,176 @@
+// The engine's only door to LiveKit's server API: rooms, permissions, moderation actions and tokens.
+// Everything above it speaks in room names and identities; nothing else imports livekit-server-sdk clients.
+import {
+  AccessToken,
+  AgentDispatchClient,
+  DataPacket_Kind,
+  RoomAgentDispatch,
+  RoomServiceClient,
+  TrackSource,
+  type VideoGrant,
+} from 'livekit-server-sdk';
+
+export interface LiveKitGatewayOptions {
+  /** ws(s):// URL of the LiveKit server, as clients use it. */
+  url: string;
+  apiKey: string;
+  apiSecret: string;
+  /** The moderation agent dispatched into every room. */
+  agentName: string;
+}
+
+export interface TokenRequest {
+  identity: string;
+  name?: string;
+  room: string;
+  canPublish: boolean;
+  canSubscribe?: boolean;
+  canPublishData?: boolean;
+  hidden?: boolean;
+  metadata?: string;
+  ttlSeconds?: number;
+}
+
+export interface ParticipantSnapshot {
+  identity: string;
+  sid: string;
+  canPublish: boolean;
+  tracks: { sid: string; source: string; muted: boolean }[];
+}
+
+export class LiveKitGateway {
+  readonly url: string;
+  readonly #rooms: RoomServiceClient;
+  readonly #dispatch: AgentDispatchClient;
+  readonly #options: LiveKitGatewayOptions;
+
+  constructor(options: LiveKitGatewayOptions) {
+    for (const k of ['url', 'apiKey', 'apiSecret', 'agentName'] as const) {
+      if (typeof options?.[k] !== 'string' || options[k] === '') throw new TypeError(`LiveKitGateway: ${k} must be a non-empty string`);
+    }
+    this.#options = options;
+    this.url = options.url;
+    const httpUrl = toHttpUrl(options.url);
+    this.#rooms = new RoomServiceClient(httpUrl, options.apiKey, options.apiSecret);
+    this.#dispatch = new AgentDispatchClient(httpUrl, options.apiKey, options.apiSecret);
+  }
+
+  /** Creates the LiveKit room with the moderation agent dispatched into it. */
+  async createRoom(name: string, opts: { emptyTimeoutSeconds: number; maxParticipants?: number; metadata?: string }): Promise<void> {
+    await this.#rooms.createRoom({
+      name,
+      emptyTimeout: opts.emptyTimeoutSeconds,
+      departureTimeout: opts.emptyTimeoutSeconds,
+      maxParticipants: opts.maxParticipants ?? 0,
+      metadata: opts.metadata ?? '',
+      agents: [new RoomAgentDispatch({ agentName: this.#options.agentName })],
+    });
+  }
+
+  /** Dispatches the agent explicitly, for rooms LiveKit created on its own (first join) without the dispatch. */
+  async ensureAgent(room: string): Promise<void> {
+    const existing = await this.#dispatch.listDispatch(room);
+    if (existing.some((d) => d.agentName === this.#options.agentName)) return;
+    await this.#dispatch.createDispatch(room, this.#options.agentName);
+  }
+
+  async deleteRoom(name: string): Promise<void> {
+    await this.#rooms.deleteRoom(name).catch((err: unknown) => {
+      if (!isNotFound(err)) throw err;
+    });
+  }
+
+  async getParticipant(room: string, identity: string): Promise<ParticipantSnapshot | undefined> {
+    try {
+      const p = await this.#rooms.getParticipant(room, identity);
+      return {
+        identity: p.identity,
+        sid: p.sid,
+        canPublish: p.permission?.canPublish ?? false,
+        tracks: p.tracks.map((t) => ({ sid: t.sid, source: TrackSource[t.source] ?? String(t.source), muted: t.muted })),
+      };
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  /** Grants or revokes publishing for a connected participant; LiveKit unpublishes its tracks on revoke. */
+  async setCanPublish(room: string, identity: string, canPublish: boolean): Promise<boolean> {
+    try {
+      await this.#rooms.updateParticipant(room, identity, {
+        permission: {
+          canPublish,
+          canSubscribe: true,
+          canPublishData: true,
+          canPublishSources: canPublish ? [TrackSource.MICROPHONE] : [],
+        },
+      });
+      return true;
+    } catch (err) {
+      if (isNotFound(err)) return false; // not connected now: the next token carries the grant
+      throw err;
+    }
+  }
+
+  async muteTracks(room: string, identity: string): Promise<number> {
+    const p = await this.getParticipant(room, identity);
+    if (!p) return 0;
+    let muted = 0;
+    for (const t of p.tracks) {
+      if (t.muted) continue;
+      await this.#rooms.mutePublishedTrack(room, identity, t.sid, true);
+      muted += 1;
+    }
+    return muted;
+  }
+
+  async removeParticipant(room: string, identity: string): Promise<void> {
+    await this.#rooms.removeParticipant(room, identity).catch((err: unknown) => {
+      if (!isNotFound(err)) throw err;
+    });
+  }
+
+  async broadcast(room: string, topic: string, payload: unknown): Promise<void> {
+    const data = new TextEncoder().encode(JSON.stringify(payload));
+    await this.#rooms.sendData(room, data, DataPacket_Kind.RELIABLE, { topic }).catch((err: unknown) => {
+      if (!isNotFound(err)) throw err;
+    });
+  }
+
+  async mintToken(req: TokenRequest): Promise<string> {
+    const at = new AccessToken(this.#options.apiKey, this.#options.apiSecret, {
+      identity: req.identity,
+      name: req.name,
+      metadata: req.metadata,
+      ttl: req.ttlSeconds ?? 3600,
+    });
+    const grant: VideoGrant = {
+      room: req.room,
+      roomJoin: true,
+      canPublish: req.canPublish,
+      canPublishSources: req.canPublish ? [TrackSource.MICROPHONE] : [],
+      canSubscribe: req.canSubscribe ?? true,
+      canPublishData: req.canPublishData ?? true,
+      hidden: req.hidden ?? false,
+    };
+    at.addGrant(grant);
+    return at.toJwt();
+  }
+
+  /** LiveKit answers `OK` on GET / once it is ready. */
+  async ping(timeoutMs = 2000): Promise<void> {
+    const res = await fetch(toHttpUrl(this.url), { signal: AbortSignal.timeout(timeoutMs) });
+    const text = await res.text();
+    if (!res.ok || text.trim() !== 'OK') throw new Error(`LiveKit at ${this.url} answered ${res.status} ${text.slice(0, 80)}`);
+  }
+}
+
+export function toHttpUrl(url: string): string {
+  return url.replace(/^ws(s?):\/\//, 'http$1://');
+}
+
+function isNotFound(err: unknown): boolean {
+  const e = err as { status?: number; code?: string; message?: string };
+  return e?.status === 404 || e?.code === 'not_found' || /not.?found|does not exist/i.test(e?.message ?? '');
+}

@@ -1,0 +1,49 @@
+// Fresh, isolated databases for tests on both backends: a new PostgreSQL database cloned from the
+// bootstrap's `roundtable_test` template (which carries pgvector), or a new in-memory PGlite.
+import crypto from 'node:crypto';
+import pg from 'pg';
+import { pino } from 'pino';
+import { connectPostgres, openEmbedded, type Database, type DatabaseKind } from '../../db/database.js';
+import { migrate } from '../../db/migrate.js';
+
+export const quietLog = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+export const TEST_PG_ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://roundtable:roundtable@127.0.0.1:5432/roundtable_test';
+
+export async function createTestDatabase(kind: DatabaseKind, options: { migrate?: boolean } = {}): Promise<Database> {
+  const db = kind === 'embedded' ? await openEmbedded(undefined, 0, quietLog) : await createPostgresDatabase();
+  if (options.migrate !== false) await migrate(db.pool);
+  return db;
+}
+
+async function createPostgresDatabase(): Promise<Database> {
+  const name = `rt_test_${crypto.randomBytes(6).toString('hex')}`;
+  // The template must have no connections while it is copied, so DDL runs from the `postgres` database.
+  const admin = new pg.Client({ connectionString: maintenanceUrl() });
+  await admin.connect();
+  const template = new URL(TEST_PG_ADMIN_URL).pathname.slice(1);
+  try {
+    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(TEST_PG_ADMIN_URL);
+  url.pathname = `/${name}`;
+  const db = await connectPostgres(url.toString(), quietLog);
+  return {
+    ...db,
+    close: async () => {
+      await db.close();
+      const drop = new pg.Client({ connectionString: maintenanceUrl() });
+      await drop.connect();
+      await drop.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).finally(() => drop.end());
+    },
+  };
+}
+
+function maintenanceUrl(): string {
+  const url = new URL(TEST_PG_ADMIN_URL);
+  url.pathname = '/postgres';
+  return url.toString();
+}
+
+export const BACKENDS: DatabaseKind[] = ['postgres', 'embedded'];
