@@ -45,7 +45,10 @@ export interface CodedError {
   field?: string;
 }
 
-export function errorMiddleware(log: Logger) {
+/** Translates errors from lower layers (the engine) into ApiErrors; undefined when it does not know the error. */
+export type ErrorTranslator = (err: unknown) => ApiError | undefined;
+
+export function errorMiddleware(log: Logger, translate: ErrorTranslator = () => undefined) {
   return async function handleErrors(ctx: Context, next: Next): Promise<void> {
     try {
       await next();
@@ -53,7 +56,7 @@ export function errorMiddleware(log: Logger) {
         throw new ApiError(404, 'route_not_found', `no route for ${ctx.method} ${ctx.path}`);
       }
     } catch (err) {
-      const apiError = toApiError(err);
+      const apiError = translate(err) ?? toApiError(err);
       if (apiError.status >= 500) log.error({ err, path: ctx.path, method: ctx.method }, 'request failed');
       ctx.status = apiError.status;
       for (const [k, v] of Object.entries(apiError.headers)) ctx.set(k, v);

@@ -6,6 +6,7 @@ export type RoomStatus = 'scheduled' | 'live' | 'ended';
 export interface RoomRecord {
   id: string;
   livekitName: string;
+  hostMemberId: string;
   title: string;
   description: string;
   status: RoomStatus;
@@ -17,6 +18,7 @@ export interface RoomRecord {
 interface Row {
   id: string;
   livekit_name: string;
+  host_member_id: string;
   title: string;
   description: string;
   status: RoomStatus;
@@ -25,15 +27,15 @@ interface Row {
   ended_at: Date | null;
 }
 
-const COLUMNS = 'id, livekit_name, title, description, status, created_at, started_at, ended_at';
+const COLUMNS = 'id, livekit_name, host_member_id, title, description, status, created_at, started_at, ended_at';
 
 export class RoomStore {
   constructor(private readonly pool: pg.Pool) {}
 
-  async insert(room: { id: string; livekitName: string; title: string; description: string; status: RoomStatus; startedAt: Date | null }): Promise<RoomRecord> {
+  async insert(room: Omit<RoomRecord, 'createdAt' | 'startedAt' | 'endedAt'> & { startedAt: Date | null }): Promise<RoomRecord> {
     const { rows } = await this.pool.query<Row>(
-      `INSERT INTO rooms (id, livekit_name, title, description, status, started_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
-      [room.id, room.livekitName, room.title, room.description, room.status, room.startedAt],
+      `INSERT INTO rooms (id, livekit_name, host_member_id, title, description, status, started_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,
+      [room.id, room.livekitName, room.hostMemberId, room.title, room.description, room.status, room.startedAt],
     );
     return toRecord(rows[0]!);
   }
@@ -53,6 +55,7 @@ function toRecord(r: Row): RoomRecord {
   return {
     id: r.id,
     livekitName: r.livekit_name,
+    hostMemberId: r.host_member_id,
     title: r.title,
     description: r.description,
     status: r.status,

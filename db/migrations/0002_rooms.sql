@@ -1,9 +1,9 @@
--- Foundation: rooms as LiveKit knows them, presence from webhooks, and transcript segments from the agent.
-CREATE EXTENSION IF NOT EXISTS vector;
+-- Rooms as LiveKit knows them, and transcript segments from the moderation agent.
 
 CREATE TABLE rooms (
   id            uuid PRIMARY KEY,
   livekit_name  text NOT NULL UNIQUE,
+  host_member_id uuid NOT NULL REFERENCES members(id),
   title         text NOT NULL,
   description   text NOT NULL DEFAULT '',
   status        text NOT NULL DEFAULT 'live' CHECK (status IN ('scheduled', 'live', 'ended')),

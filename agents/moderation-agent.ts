@@ -1,0 +1,81 @@
+// The moderation agent's job entry: loaded by @livekit/agents in a job process for every room it is dispatched to.
+// It joins hidden, subscribes to every microphone on stage and transcribes each speaker separately.
+import { type JobContext, type JobProcess, defineAgent, AutoSubscribe, type VAD } from '@livekit/agents';
+import { AudioStream, RoomEvent, TrackKind, type RemoteParticipant, type RemoteTrack, type RemoteTrackPublication } from '@livekit/rtc-node';
+import { loadConfig } from '../core/config.js';
+import { createLogger } from '../core/logger.js';
+import { connectPostgres } from '../db/database.js';
+import { RoomStore } from '../engine/rooms/room-store.js';
+import { TranscriptStore } from '../engine/transcripts/transcript-store.js';
+import { createRecognizer } from '../models/stt/create-recognizer.js';
+import type { SpeechRecognizer } from '../models/stt/speech-recognizer.js';
+import { loadSileroVad } from './silero-vad.js';
+import { MODERATION_TOPIC, type TranscriptionStartedNotice } from './protocol.js';
+import { SpeakerTranscriber } from './speaker-transcriber.js';
+
+const SAMPLE_RATE = 16000;
+
+
+interface ProcessModels {
+  vad: VAD;
+  recognizer: SpeechRecognizer;
+}
+
+export default defineAgent({
+  // Models load once per job process, before a job is assigned, so joining a room is fast.
+  prewarm: async (proc: JobProcess) => {
+    const config = loadConfig();
+    const [vad, recognizer] = await Promise.all([loadSileroVad(config), createRecognizer(config)]);
+    proc.userData.models = { vad, recognizer } satisfies ProcessModels;
+  },
+  entry: async (ctx: JobContext) => {
+    const config = loadConfig();
+    const log = createLogger(config.logLevel, 'moderation-agent').child({ room: ctx.room.name, job: ctx.job.id });
+    const models = ctx.proc.userData.models as ProcessModels;
+    const databaseUrl = process.env.DATABASE_URL;
+    if (!databaseUrl) throw new Error('DATABASE_URL is not set for the agent worker');
+    const db = await connectPostgres(databaseUrl, log);
+    ctx.addShutdownCallback(() => db.close());
+
+    await ctx.connect(undefined, AutoSubscribe.AUDIO_ONLY);
+    const roomName = ctx.room.name ?? '';
+    const room = await new RoomStore(db.pool).findByLivekitName(roomName);
+    if (!room) {
+      log.warn('room is not known to Roundtable; leaving');
+      ctx.shutdown('unknown room');
+      return;
+    }
+    const transcripts = new TranscriptStore(db.pool);
+    const running = new Set<Promise<unknown>>();
+
+    const onTrack = (track: RemoteTrack, publication: RemoteTrackPublication, participant: RemoteParticipant) => {
+      if (track.kind !== TrackKind.KIND_AUDIO) return;
+      const transcriber = new SpeakerTranscriber({
+        roomId: room.id,
+        speakerIdentity: participant.identity,
+        trackSid: publication.sid ?? track.sid ?? 'unknown',
+        vad: models.vad,
+        recognizer: models.recognizer,
+        sink: transcripts,
+        log,
+      });
+      const stream = new AudioStream(track, { sampleRate: SAMPLE_RATE, numChannels: 1 });
+      const run = transcriber.run(stream).catch((err: unknown) => log.error({ err }, 'speaker transcription failed'));
+      running.add(run);
+      void run.finally(() => running.delete(run));
+      log.info({ speaker: participant.identity, track: publication.sid }, 'transcribing speaker');
+      // Speakers' apps show that the safety transcription is running (the room promised it would be).
+      const notice = new TextEncoder().encode(JSON.stringify({ type: 'transcription_started', speaker: participant.identity, trackSid: publication.sid } satisfies TranscriptionStartedNotice));
+      ctx.room.localParticipant
+        ?.publishData(notice, { reliable: true, topic: MODERATION_TOPIC, destination_identities: [participant.identity] })
+        .catch((err: unknown) => log.warn({ err }, 'could not send the transcription notice'));
+    };
+    ctx.room.on(RoomEvent.TrackSubscribed, onTrack);
+    for (const p of ctx.room.remoteParticipants.values()) {
+      for (const pub of p.trackPublications.values()) if (pub.track) onTrack(pub.track, pub, p);
+    }
+    ctx.addShutdownCallback(async () => {
+      await Promise.allSettled([...running]);
+    });
+  },
+});

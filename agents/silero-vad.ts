@@ -1,0 +1,26 @@
+// Silero VAD for the agent, loaded from the verified model cache rather than the plugin's bundled copy, so a
+// missing or corrupt model is reported like every other model.
+import type { VAD } from '@livekit/agents';
+import { VAD as SileroVAD } from '@livekit/agents-plugin-silero';
+import { InferenceSession } from 'onnxruntime-node';
+import type { Config } from '../core/config.js';
+import { resolveModelFiles } from '../models/fetch.js';
+
+export async function loadSileroVad(config: Config): Promise<VAD> {
+  const files = await resolveModelFiles('silero-vad', config.dirs.models);
+  const session = await InferenceSession.create(files['silero_vad.onnx']!, {
+    interOpNumThreads: 1,
+    intraOpNumThreads: 1,
+    executionMode: 'sequential',
+  });
+  return new SileroVAD(session, {
+    minSpeechDuration: 0.05,
+    // Professional talk has pauses; 0.6 s of silence ends an utterance without splitting sentences too eagerly.
+    minSilenceDuration: 0.6,
+    prefixPaddingDuration: 0.3,
+    maxBufferedSpeech: 60,
+    activationThreshold: 0.5,
+    sampleRate: 16000,
+    forceCPU: true,
+  });
+}

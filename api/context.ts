@@ -1,0 +1,18 @@
+// What route handlers receive: the engine's services, never its stores or clients directly.
+import type { Config } from '../core/config.js';
+import type { Logger } from '../core/logger.js';
+import type { AccountService, Principal } from '../engine/identity/account-service.js';
+import type { RoomService } from '../engine/rooms/room-service.js';
+import type { TranscriptStore } from '../engine/transcripts/transcript-store.js';
+import type { HealthCheck } from './health-check.js';
+
+export interface ApiServices {
+  config: Config;
+  log: Logger;
+  accounts: AccountService;
+  rooms: RoomService;
+  transcripts: TranscriptStore;
+  health: HealthCheck;
+}
+
+export type { Principal };

@@ -1,0 +1,106 @@
+// Sign-up, login, refresh, logout and API keys.
+import { z } from 'zod';
+import type { Principal } from '../../engine/identity/account-service.js';
+import type { ApiServices } from '../context.js';
+import { defineRoute, type RouteDef } from '../route.js';
+import { SessionTokens } from './schemas.js';
+
+const Email = z.email().max(254);
+const SignUp = z.object({
+  email: Email,
+  password: z.string().min(1).max(256),
+  displayName: z.string().trim().min(1).max(100),
+  headline: z.string().max(200).optional(),
+  company: z.string().max(200).optional(),
+});
+const LogIn = z.object({ email: Email, password: z.string().min(1).max(256) });
+const Refresh = z.object({ refreshToken: z.string().min(10).max(200) });
+const ApiKeyCreate = z.object({ name: z.string().trim().min(1).max(100) });
+const ApiKey = z.object({ id: z.string(), name: z.string(), createdAt: z.string(), lastUsedAt: z.string().nullable() });
+
+export function authRoutes(s: ApiServices): RouteDef[] {
+  return [
+    defineRoute<undefined, undefined, z.infer<typeof SignUp>>({
+      method: 'post',
+      path: '/v1/auth/signup',
+      operationId: 'signUp',
+      summary: 'Create a member account with a personal password; returns a session',
+      tag: 'auth',
+      auth: 'public',
+      body: SignUp,
+      responses: { 201: { description: 'account created', schema: SessionTokens } },
+      handler: async ({ body }) => ({ status: 201, body: await s.accounts.signUp(body) }),
+    }),
+    defineRoute<undefined, undefined, z.infer<typeof LogIn>>({
+      method: 'post',
+      path: '/v1/auth/login',
+      operationId: 'logIn',
+      summary: 'Log in with email and password (rate-limited per IP and email)',
+      tag: 'auth',
+      auth: 'public',
+      body: LogIn,
+      responses: { 200: { description: 'session opened', schema: SessionTokens } },
+      handler: async ({ body, ctx }) => ({ body: await s.accounts.logIn({ ...body, ip: ctx.ip }) }),
+    }),
+    defineRoute<undefined, undefined, z.infer<typeof Refresh>>({
+      method: 'post',
+      path: '/v1/auth/refresh',
+      operationId: 'refreshSession',
+      summary: 'Exchange a refresh token for a new access token (the refresh token rotates)',
+      tag: 'auth',
+      auth: 'public',
+      body: Refresh,
+      responses: { 200: { description: 'session refreshed', schema: SessionTokens } },
+      handler: async ({ body }) => ({ body: await s.accounts.refresh(body.refreshToken) }),
+    }),
+    defineRoute<undefined, undefined, undefined, Principal>({
+      method: 'post',
+      path: '/v1/auth/logout',
+      operationId: 'logOut',
+      summary: 'End the current session; its tokens stop working',
+      tag: 'auth',
+      auth: 'member',
+      responses: { 204: { description: 'logged out' } },
+      handler: async ({ auth }) => {
+        if (auth.sessionId) await s.accounts.logOut(auth.sessionId);
+        return { status: 204 };
+      },
+    }),
+    defineRoute<undefined, undefined, z.infer<typeof ApiKeyCreate>, Principal>({
+      method: 'post',
+      path: '/v1/api-keys',
+      operationId: 'createApiKey',
+      summary: 'Create an API key for a service acting as you; the key is shown once',
+      tag: 'auth',
+      auth: 'member',
+      body: ApiKeyCreate,
+      idempotent: true,
+      responses: { 201: { description: 'key created', schema: z.object({ id: z.string(), key: z.string(), name: z.string() }) } },
+      handler: async ({ body, auth }) => ({ status: 201, body: await s.accounts.createApiKey(auth.memberId, body.name) }),
+    }),
+    defineRoute<undefined, undefined, undefined, Principal>({
+      method: 'get',
+      path: '/v1/api-keys',
+      operationId: 'listApiKeys',
+      summary: 'Your active API keys (without secrets)',
+      tag: 'auth',
+      auth: 'member',
+      responses: { 200: { description: 'keys', schema: z.object({ items: z.array(ApiKey) }) } },
+      handler: async ({ auth }) => ({ body: { items: await s.accounts.listApiKeys(auth.memberId) } }),
+    }),
+    defineRoute<{ keyId: string }, undefined, undefined, Principal>({
+      method: 'delete',
+      path: '/v1/api-keys/:keyId',
+      operationId: 'revokeApiKey',
+      summary: 'Revoke one of your API keys',
+      tag: 'auth',
+      auth: 'member',
+      params: z.object({ keyId: z.string().regex(/^[0-9a-f]{16}$/, 'must be a 16-character key id') }),
+      responses: { 204: { description: 'revoked' } },
+      handler: async ({ params, auth }) => {
+        await s.accounts.revokeApiKey(auth.memberId, params.keyId);
+        return { status: 204 };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import type { ApiServices } from '../context.js';
+import { defineRoute, type RouteDef } from '../route.js';
+
+const Report = z.object({
+  status: z.enum(['ok', 'degraded']),
+  checks: z.record(z.string(), z.union([z.object({ ok: z.literal(true), detail: z.string().optional() }), z.object({ ok: z.literal(false), error: z.string() })])),
+});
+
+export function healthRoutes(s: ApiServices): RouteDef[] {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/healthz',
+      operationId: 'getHealth',
+      summary: 'Readiness of the database, LiveKit and the local models; 503 names what is down',
+      tag: 'health',
+      auth: 'public',
+      responses: { 200: { description: 'all parts ready', schema: Report }, 503: { description: 'some part is not ready', schema: Report } },
+      handler: async () => {
+        const report = await s.health.run();
+        return { status: report.status === 'ok' ? 200 : 503, body: report };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,84 @@
+// `roundtable <command>`: start | worker | migrate | models. One entry for people, scripts and compose files.
+import { ConfigError, loadConfig, type Config } from '../core/config.js';
+import { createLogger } from '../core/logger.js';
+
+const USAGE = `usage: roundtable <command>
+
+commands:
+  start              database, LiveKit, API and agent workers; prints where the API is
+  worker             one moderation agent worker (needs DATABASE_URL and LIVEKIT_URL)
+  migrate            apply database migrations
+  models <sub>       list | fetch [id...|--all] | verify | path <id>
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  const log = createLogger(config.logLevel);
+  switch (command) {
+    case 'start': {
+      const { startStack } = await import('./stack.js');
+      const stack = await startStack(config, log);
+      process.stdout.write(`Roundtable is up\n  API:     ${stack.apiUrl}  (health: ${stack.apiUrl}/healthz, OpenAPI: ${stack.apiUrl}/v1/openapi.json)\n  LiveKit: ${stack.livekitUrl}\n  DB:      ${stack.database.kind}\n  Agents:  ${stack.workers.length} worker(s)\n`);
+      await waitForSignal();
+      await stack.stop();
+      return 0;
+    }
+    case 'worker': {
+      const { startWorker } = await import('../agents/worker.js');
+      const worker = startWorker(config, log);
+      await waitForSignal();
+      await worker.close();
+      return 0;
+    }
+    case 'migrate': {
+      const { openDatabase } = await import('../db/database.js');
+      const { migrate } = await import('../db/migrate.js');
+      const db = await openDatabase(config, log);
+      try {
+        const applied = await migrate(db.pool);
+        process.stdout.write(applied.length ? `applied migrations ${applied.join(', ')} (${db.kind})\n` : `database is up to date (${db.kind})\n`);
+      } finally {
+        await db.close();
+      }
+      return 0;
+    }
+    case 'models': {
+      const { modelsCommand } = await import('./models.js');
+      return modelsCommand(rest, config);
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      process.stderr.write(`unknown command: ${command}\n${USAGE}`);
+      return 2;
+  }
+}
+
+function waitForSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`roundtable: ${(err as Error)?.stack ?? String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,141 @@
+// The whole Roundtable stack in one process tree: database (PostgreSQL or embedded), migrations, LiveKit
+// (managed or external), the HTTP API, and N moderation agent workers as child processes.
+import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import { fileURLToPath } from 'node:url';
+import type { Config } from '../core/config.js';
+import type { Logger } from '../core/logger.js';
+import { createApp } from '../api/app.js';
+import { HealthCheck } from '../api/health-check.js';
+import { IdempotencyStore } from '../api/idempotency-store.js';
+import { openDatabase, type Database } from '../db/database.js';
+import { migrate } from '../db/migrate.js';
+import { LiveKitGateway } from '../engine/gateway/livekit-gateway.js';
+import { AccountService } from '../engine/identity/account-service.js';
+import { LiveKitServer } from '../engine/livekit/index.js';
+import { RoomService } from '../engine/rooms/room-service.js';
+import { TranscriptStore } from '../engine/transcripts/transcript-store.js';
+import { resolveModelFiles } from '../models/fetch.js';
+
+const CLI_MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
+
+export interface RunningStack {
+  apiUrl: string;
+  livekitUrl: string;
+  database: Database;
+  workers: ChildProcess[];
+  /** Resolves when every agent worker has registered with LiveKit (rooms created before that wait for a worker). */
+  workersRegistered: Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface StackOptions {
+  /** Start this many agent workers (default config.agent.workers). */
+  workers?: number;
+  /** Extra env for worker processes (tests pass their LOG_LEVEL, ports…). */
+  workerEnv?: NodeJS.ProcessEnv;
+}
+
+export async function startStack(config: Config, log: Logger, options: StackOptions = {}): Promise<RunningStack> {
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch((err: unknown) => log.warn({ err }, 'stop step failed'));
+  };
+  try {
+    const database = await openDatabase(config, log);
+    stops.push(() => database.close());
+    const applied = await migrate(database.pool);
+    if (applied.length) log.info({ applied }, 'migrations applied');
+
+    const webhookUrl = `${config.api.publicUrl}/v1/livekit/webhook`;
+    if (config.livekit.managed) {
+      const server = LiveKitServer.fromConfig(config, { webhookUrls: [webhookUrl], logger: log });
+      const ready = await server.start();
+      log.info({ url: ready.url, ms: ready.startupMs }, 'LiveKit server ready');
+      stops.push(async () => {
+        await server.stop();
+      });
+    }
+    const gateway = new LiveKitGateway({ url: config.livekit.url, apiKey: config.livekit.apiKey, apiSecret: config.livekit.apiSecret, agentName: config.agent.name });
+    await gateway.ping(5000);
+
+    const workers: ChildProcess[] = [];
+    const registered = new Set<ChildProcess>();
+    const health = new HealthCheck({
+      db: async () => {
+        await database.pool.query('SELECT 1');
+        return database.kind;
+      },
+      livekit: () => gateway.ping(),
+      models: async () => {
+        const ids = requiredModels(config);
+        for (const id of ids) await resolveModelFiles(id, config.dirs.models);
+        return ids.join(', ');
+      },
+      agents: async () => {
+        const alive = workers.filter((w) => w.exitCode === null && w.signalCode === null);
+        if (alive.length < workers.length) throw new Error(`${workers.length - alive.length} of ${workers.length} agent workers exited`);
+        const ready = alive.filter((w) => registered.has(w)).length;
+        if (ready < alive.length) throw new Error(`${alive.length - ready} of ${alive.length} agent workers not yet registered with LiveKit`);
+        return `${ready} worker(s) registered`;
+      },
+    });
+    const services = {
+      config,
+      log,
+      accounts: new AccountService(database.pool, config.auth),
+      rooms: new RoomService(database.pool, gateway, { emptyTimeoutSeconds: config.rooms.emptyTimeoutSeconds }),
+      transcripts: new TranscriptStore(database.pool),
+      health,
+    };
+    const app = createApp(services, { idempotency: new IdempotencyStore(database.pool) });
+    const httpServer = http.createServer(app.callback());
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(config.api.port, config.api.host, () => resolve());
+    });
+    stops.push(() => new Promise<void>((resolve) => { httpServer.closeAllConnections(); httpServer.close(() => resolve()); }));
+
+    const count = options.workers ?? config.agent.workers;
+    const registrations: Promise<void>[] = [];
+    for (let i = 0; i < count; i++) {
+      const child = spawn(process.execPath, [...process.execArgv, CLI_MAIN, 'worker'], {
+        env: { ...process.env, ...options.workerEnv, DATABASE_URL: database.url, LIVEKIT_URL: config.livekit.url },
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      });
+      registrations.push(
+        new Promise<void>((resolve, reject) => {
+          child.on('message', (msg: { type?: string }) => {
+            if (msg?.type !== 'worker_registered') return;
+            registered.add(child);
+            resolve();
+          });
+          child.once('exit', (code, signal) => reject(new Error(`agent worker ${i} exited (${code ?? signal}) before registering`)));
+        }),
+      );
+      child.on('exit', (code, signal) => log.info({ worker: i, code, signal }, 'agent worker exited'));
+      workers.push(child);
+    }
+    const workersRegistered = Promise.all(registrations).then(() => undefined);
+    workersRegistered.catch(() => undefined); // reported through /healthz and to callers that await it
+    stops.push(() => Promise.all(workers.map((w) => stopChild(w))).then(() => undefined));
+
+    return { apiUrl: config.api.publicUrl, livekitUrl: config.livekit.url, database, workers, workersRegistered, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+export function requiredModels(config: Config): string[] {
+  return config.stt.backend === 'local' ? [config.stt.model, 'silero-vad'] : ['silero-vad'];
+}
+
+async function stopChild(child: ChildProcess, graceMs = 8000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+}

@@ -1,0 +1,48 @@
+// The real stack for end-to-end tests: a fresh database (PostgreSQL clone or embedded PGlite), a managed
+// LiveKit on free ports, the API and agent workers, all on loopback.
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig, type Config } from '../../core/config.js';
+import { startStack, type RunningStack } from '../../cli/stack.js';
+import type { DatabaseKind } from '../../db/database.js';
+import { freeTcpPort, liveKitTestEnv } from '../livekit/fixtures/ports.js';
+import { ApiClient } from './api-client.js';
+import { createTestDatabase, quietLog } from './database.js';
+
+export interface TestStack {
+  config: Config;
+  stack: RunningStack;
+  api: ApiClient;
+  stop(): Promise<void>;
+}
+
+export async function startTestStack(options: { db?: DatabaseKind; workers?: number; env?: Record<string, string> } = {}): Promise<TestStack> {
+  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'rt-stack-'));
+  const kind = options.db ?? 'postgres';
+  // Postgres: a fresh database cloned from the test template. Embedded: the stack starts PGlite itself.
+  const testDb = kind === 'postgres' ? await createTestDatabase('postgres', { migrate: false }) : undefined;
+  const env: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    ...(await liveKitTestEnv(42000)),
+    API_PORT: String(await freeTcpPort()),
+    ROUNDTABLE_DATA_DIR: dataDir,
+    ROUNDTABLE_EMBEDDED_PG_PORT: String(await freeTcpPort()),
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+    ...(testDb ? { DATABASE_URL: testDb.url } : { ROUNDTABLE_DB: 'embedded', DATABASE_URL: '' }),
+    ...options.env,
+  };
+  delete env.LIVEKIT_URL;
+  const config = loadConfig(env);
+  const stack = await startStack(config, quietLog, { workers: options.workers ?? 1, workerEnv: env });
+  return {
+    config,
+    stack,
+    api: new ApiClient(stack.apiUrl),
+    stop: async () => {
+      await stack.stop();
+      await testDb?.close();
+      await fs.rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
