@@ -19,9 +19,11 @@ const USAGE = `usage: roundtable models <command>
 interface Io {
   out: (s: string) => void;
   err: (s: string) => void;
+  /** Where fetch progress is drawn; a bar when it is a TTY. Defaults to `err` as plain lines. */
+  progressOut?: { write(s: string): unknown; isTTY?: boolean };
 }
 
-const defaultIo: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
+const defaultIo: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s), progressOut: process.stderr };
 
 /** The models a running room needs: the configured local STT model (unless STT is remote) and the VAD. */
 export function defaultModelIds(config: Config): string[] {
@@ -105,7 +107,7 @@ async function fetch(args: string[], config: Config, io: Io): Promise<number> {
   }
   const wanted = ids.length > 0 ? ids : defaultModelIds(config);
   for (const id of wanted) MODEL_REGISTRY.get(id) ?? raiseUnknown(id);
-  const progress = createStderrProgress();
+  const progress = createStderrProgress(io.progressOut ?? { write: io.err });
   let failed = 0;
   for (const id of wanted) {
     try {

