@@ -1,0 +1,20 @@
+// What each room state allows: scheduled rooms take settings and cancellation, ended rooms are read-only.
+import test from 'ava';
+import { ACTIONS, type Action, type Subject, authorize } from '../../engine/access/index.js';
+
+const host: Subject = { memberId: 'h', platformRoles: ['member', 'admin', 'trust_safety'], roomRole: 'host' };
+const target = { memberId: 'x', roomRole: 'listener' as const };
+
+function allowedIn(roomState: 'scheduled' | 'live' | 'ended'): Action[] {
+  return ACTIONS.filter((action) => authorize(host, action, { roomState, target }).allowed);
+}
+
+test('an ended room allows only viewing and reading transcripts', (t) => {
+  t.deepEqual(allowedIn('ended'), ['room.view', 'transcript.read']);
+  t.like(authorize(host, 'room.end', { roomState: 'ended' }), { allowed: false, code: 'room_ended' });
+});
+
+test('a scheduled room allows viewing, joining (policy permitting), settings, cancelling and transcripts', (t) => {
+  t.deepEqual(allowedIn('scheduled'), ['room.view', 'room.join', 'room.update', 'room.end', 'room.set_hand_raising', 'transcript.read']);
+  t.like(authorize(host, 'stage.invite', { roomState: 'scheduled', target }), { allowed: false, code: 'room_not_live' });
+});
