@@ -13,12 +13,14 @@ export async function loadSileroVad(config: Config): Promise<VAD> {
     intraOpNumThreads: 1,
     executionMode: 'sequential',
   });
+  // The plugin's durations are milliseconds.
   return new SileroVAD(session, {
-    minSpeechDuration: 0.05,
-    // Professional talk has pauses; 0.6 s of silence ends an utterance without splitting sentences too eagerly.
-    minSilenceDuration: 0.6,
-    prefixPaddingDuration: 0.3,
-    maxBufferedSpeech: 60,
+    minSpeechDuration: 50,
+    // Professional talk has pauses; 600 ms of silence ends an utterance without splitting sentences too eagerly.
+    minSilenceDuration: 600,
+    prefixPaddingDuration: 300,
+    // Moonshine takes at most 64 s of audio; speech past this without a pause is dropped by the plugin (logged).
+    maxBufferedSpeech: 60_000,
     activationThreshold: 0.5,
     sampleRate: 16000,
     forceCPU: true,

@@ -54,7 +54,8 @@ export class SpeakerTranscriber extends EventEmitter<TranscriberEvents> {
         if (event.type !== VADEventType.END_OF_SPEECH) continue;
         const pcm = framesToFloat32(event.frames);
         if (pcm.samples.length === 0 || startWallMs === undefined) continue;
-        const endedAt = new Date(startWallMs + event.timestamp * 1000);
+        // The plugin reports milliseconds since the stream's first frame.
+        const endedAt = new Date(startWallMs + event.timestamp);
         const startedAt = new Date(endedAt.getTime() - (pcm.samples.length / pcm.sampleRate) * 1000);
         pending.push(this.#transcribeAndStore(pcm, startedAt, endedAt));
       }

@@ -20,6 +20,19 @@ fi
 export PG_MAJOR
 bash "$here/install-pgvector.sh"
 
+# Tests run inside a private network namespace (scripts/netns.sh), where the cluster's TCP port is out of reach
+# but its Unix socket is not: let the roundtable role log in with its password there too.
+hba="$(pg_conftool -s "$PG_MAJOR" main show hba_file 2>/dev/null || echo "/etc/postgresql/$PG_MAJOR/main/pg_hba.conf")"
+if ! grep -q '^# roundtable: socket login' "$hba"; then
+  tmp="$(mktemp)"
+  { echo '# roundtable: socket login for the roundtable role (tests inside a network namespace)'
+    echo 'local   all   roundtable   scram-sha-256'
+    cat "$hba"; } > "$tmp"
+  as_root install -o postgres -g postgres -m 0640 "$tmp" "$hba"
+  rm -f "$tmp"
+  hba_changed=1
+fi
+
 status="$(pg_lsclusters -h | awk -v v="$PG_MAJOR" '$1==v && $2=="main"{print $4}')"
 if [ "$status" != "online" ]; then
   echo "postgresql $PG_MAJOR: starting cluster main"
@@ -27,8 +40,9 @@ if [ "$status" != "online" ]; then
 fi
 for _ in $(seq 1 50); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 0.2; done
 pg_isready -q -h 127.0.0.1 -p 5432 || { echo "postgresql: not accepting connections on 127.0.0.1:5432" >&2; exit 1; }
+if [ "${hba_changed:-0}" = 1 ]; then as_root pg_ctlcluster "$PG_MAJOR" main reload; fi
 
-psql_su() { as_postgres psql -v ON_ERROR_STOP=1 -qtAX "$@"; }
+psql_su() { as_postgres env PGOPTIONS='-c client_min_messages=warning' psql -v ON_ERROR_STOP=1 -qtAX "$@"; }
 if [ "$(psql_su -c "select 1 from pg_roles where rolname='roundtable'")" != "1" ]; then
   psql_su -c "create role roundtable login password 'roundtable' createdb"
 fi

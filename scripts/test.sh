@@ -16,7 +16,9 @@ else
   typecheck_failed=1
 fi
 
-npx --no-install ava "$@" 2>&1 | tee "$out"
+# Inside a throw-away network namespace with only loopback-range addresses: WebRTC media between the tests'
+# participants, LiveKit and the agent workers can then never touch the host's interfaces (scripts/netns.sh).
+bash scripts/netns.sh run -- npx --no-install ava "$@" 2>&1 | tee "$out"
 status=${PIPESTATUS[0]}
 
 passed=$(grep -Eo '^\s*[0-9]+ tests? passed' "$out" | grep -Eo '[0-9]+' | tail -1)

@@ -3,7 +3,7 @@
 import test from 'ava';
 import { dispose } from '@livekit/rtc-node';
 import { MODERATION_TOPIC } from '../../agents/protocol.js';
-import { wordErrorRate } from '../../models/wer.js';
+import { wordErrorRate } from '../../models/stt/wer.js';
 import { SpeakingParticipant } from '../support/speaking-participant.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
 import { synthesizeSpeech } from '../support/tts.js';
@@ -50,7 +50,7 @@ test('speech on stage comes back through the API as a transcript segment with th
   const segments = await pollTranscript(host.client, roomId, 60_000);
   t.true(segments.length >= 1, 'at least one segment stored');
   const text = segments.map((s: { text: string }) => s.text).join(' ');
-  const wer = wordErrorRate(SENTENCE, text);
+  const { wer } = wordErrorRate(SENTENCE, text);
   t.log(`heard: "${text}" (WER ${(wer * 100).toFixed(1)}%)`);
   t.true(wer <= 0.25, `transcript too far from what was said: "${text}"`);
   const first = segments[0];

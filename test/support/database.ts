@@ -7,7 +7,9 @@ import { connectPostgres, openEmbedded, type Database, type DatabaseKind } from 
 import { migrate } from '../../db/migrate.js';
 
 export const quietLog = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-export const TEST_PG_ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://roundtable:roundtable@127.0.0.1:5432/roundtable_test';
+// The Unix socket, not TCP: tests run inside a private network namespace (scripts/netns.sh) where the host's
+// 127.0.0.1:5432 is out of reach but the socket file is not.
+export const TEST_PG_ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://roundtable:roundtable@localhost/roundtable_test?host=/var/run/postgresql';
 
 export async function createTestDatabase(kind: DatabaseKind, options: { migrate?: boolean } = {}): Promise<Database> {
   const db = kind === 'embedded' ? await openEmbedded(undefined, 0, quietLog) : await createPostgresDatabase();
