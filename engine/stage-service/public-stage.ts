@@ -1,0 +1,115 @@
+// What of a stage each person may see. Pure: the service and the API build views with these functions.
+//
+// Decisions:
+// - Everyone in the room sees who is on stage (with roles), how many listen, how many hands are up, the reaction
+//   counts and the hand-raising switch. This "audience view" is also what goes out on the LiveKit data topic, so it
+//   stays small however large the audience is (listeners are in LiveKit's own participant list anyway).
+// - Only moderators (host, co-hosts) and trust-and-safety staff see the hand queue, all pending invitations, the
+//   ban list and the audience list: a raised hand is a request to the moderators, not a public signal, and a ban
+//   list read by everyone would shame the banned.
+// - A viewer always sees their own standing (role, raised hand, pending invitation).
+// - Consent times are evidence for staff (stored with the events), not part of any view.
+import { isStaff, type PlatformRole, type RoomRole } from '../access/index.js';
+import type { HandRaise, ReactionEmoji, StageInvite, StageState } from '../stage/index.js';
+
+export interface StageViewer {
+  memberId: string;
+  platformRoles: readonly PlatformRole[];
+}
+
+export interface OnStageMember {
+  identity: string;
+  role: Exclude<RoomRole, 'listener'>;
+  /** When they got this role (ms since epoch). */
+  since: number;
+}
+
+export interface ViewerStanding {
+  role: RoomRole | null;
+  handRaised: boolean;
+  /** Who invited the viewer on stage, when an invitation is pending. */
+  invitedBy: string | null;
+}
+
+export interface ModeratorView {
+  /** Oldest raise first. */
+  hands: HandRaise[];
+  invites: StageInvite[];
+  bans: string[];
+  /** Listeners in join order. */
+  audience: string[];
+}
+
+export interface PublicStageState {
+  roomId: string;
+  hostId: string;
+  /** Grows by one with every change: clients drop updates older than what they have. */
+  version: number;
+  ended: boolean;
+  endedAt: number | null;
+  handRaisingEnabled: boolean;
+  /** Host, co-hosts and speakers, in join order. */
+  onStage: OnStageMember[];
+  listenerCount: number;
+  raisedHandCount: number;
+  reactions: Partial<Record<ReactionEmoji, number>>;
+  /** Present when the view was built for a signed-in viewer. */
+  you?: ViewerStanding;
+  /** Present for the room's host and co-hosts and for trust-and-safety staff. */
+  moderation?: ModeratorView;
+}
+
+/** The room as the stage service knows it from the rooms table. */
+export interface StageRoomFacts {
+  id: string;
+  livekitName: string;
+  hostMemberId: string;
+  status: 'scheduled' | 'live' | 'ended';
+}
+
+/** Participants, the room's host and staff may read the stage; anyone else is not in the room. */
+export function mayViewStage(state: StageState, room: StageRoomFacts, viewer: StageViewer): boolean {
+  return isStaff(viewer.platformRoles) || viewer.memberId === room.hostMemberId || state.participant(viewer.memberId) !== undefined;
+}
+
+export function isModeratorView(state: StageState, viewer: StageViewer): boolean {
+  const role = state.roleOf(viewer.memberId);
+  return role === 'host' || role === 'co_host' || isStaff(viewer.platformRoles);
+}
+
+/** The stage as `viewer` may see it; without a viewer, the audience view that is broadcast to the room. */
+export function publicStageView(state: StageState, room: StageRoomFacts, viewer?: StageViewer): PublicStageState {
+  const onStage: OnStageMember[] = [];
+  for (const p of state.participants) {
+    if (p.role !== 'listener') onStage.push({ identity: p.identity, role: p.role, since: p.roleSince });
+  }
+  const ended = state.ended || room.status === 'ended';
+  const view: PublicStageState = {
+    roomId: state.roomId,
+    hostId: state.hostId,
+    version: state.version,
+    ended,
+    endedAt: state.endedAt,
+    handRaisingEnabled: state.handRaisingEnabled,
+    onStage,
+    listenerCount: state.listenerCount,
+    raisedHandCount: state.handQueue.length,
+    reactions: { ...state.reactions },
+  };
+  if (viewer === undefined) return view;
+  view.you = {
+    role: state.roleOf(viewer.memberId),
+    handRaised: state.handQueue.some((h) => h.identity === viewer.memberId),
+    invitedBy: state.invites.find((v) => v.identity === viewer.memberId)?.invitedBy ?? null,
+  };
+  if (isModeratorView(state, viewer)) {
+    const snapshot = state.toJSON();
+    view.moderation = {
+      hands: snapshot.hands,
+      invites: snapshot.invites,
+      bans: snapshot.bans,
+      audience: state.participants.filter((p) => p.role === 'listener').map((p) => p.identity),
+    };
+  }
+  return view;
+}

@@ -1,0 +1,442 @@
+// The stage of every live room, persisted: each command loads the room's StageState, applies the pure command with
+// the injected clock, stores the result only if nobody wrote in between (retrying on a lost race), appends the
+// events as evidence, and then carries out the effects on LiveKit and pushes the new state to the room (LiveKit
+// data topic) and to in-process subscribers (the API's server-sent events).
+//
+// Decisions:
+// - The rooms table is the truth about the room's lifecycle; this service only reads it. A room that ended by any
+//   path (host, staff, empty timeout) refuses stage commands, whether or not its stage recorded the end.
+// - Effects run after the commit, in decision order per room (one queue per room in this process). A LiveKit
+//   failure is logged, not thrown: the state is already the truth, and participantConnected() re-applies grants
+//   from it whenever the participant (re)connects.
+// - set_role effects need no LiveKit call: clients learn roles from the stage_state broadcast.
+import type pg from 'pg';
+import type { Logger } from '../../core/logger.js';
+import { isStaff, type PlatformRole, type RoomRole } from '../access/index.js';
+import { EngineError } from '../engine-error.js';
+import type { LiveKitGateway } from '../gateway/livekit-gateway.js';
+import { type Actor, DomainError, type StageEffect, type StageEvent, type StageResult, StageState } from '../stage/index.js';
+import { KeyedMutex } from './keyed-mutex.js';
+import { type PublicStageState, type StageRoomFacts, type StageViewer, mayViewStage, publicStageView } from './public-stage.js';
+import { StageStore } from './stage-store.js';
+
+/** LiveKit data topic carrying `{ type: 'stage_state', state: PublicStageState }` (the audience view). */
+export const STAGE_TOPIC = 'roundtable.stage';
+/** LiveKit data topic carrying `{ type: 'reaction', identity, emoji, at }` for each reaction. */
+export const REACTIONS_TOPIC = 'roundtable.reactions';
+
+/** The part of LiveKitGateway the stage drives. */
+export type StageGateway = Pick<LiveKitGateway, 'setCanPublish' | 'muteTracks' | 'removeParticipant' | 'broadcast' | 'getParticipant'>;
+
+export interface StageMember {
+  memberId: string;
+  platformRoles: readonly PlatformRole[];
+}
+
+/** What subscribers receive after every change: the full state (build a view with publicStageView) and the room. */
+export interface StageChange {
+  state: StageState;
+  room: StageRoomFacts;
+}
+
+export type StageListener = (change: StageChange) => void;
+
+export interface StageServiceOptions {
+  /** The host (or staff) ended the room on stage: the room service marks it ended and closes it on LiveKit. */
+  onRoomEnded?: (roomId: string, endedBy: { memberId: string; staff: boolean }) => Promise<void> | void;
+  /** Milliseconds since epoch; injected so tests and replays control time. */
+  now?: () => number;
+  /** Attempts per command when another writer keeps winning the version race (default 5). */
+  maxAttempts?: number;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function requireUuid(value: unknown, field: string): string {
+  if (typeof value !== 'string' || !UUID.test(value)) throw new TypeError(`${field} must be a UUID string`);
+  return value;
+}
+
+function requireText(value: unknown, field: string): string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 256) throw new TypeError(`${field} must be a non-empty string of at most 256 characters`);
+  return value;
+}
+
+function requireMember(value: unknown, field: string): StageMember {
+  if (typeof value !== 'object' || value === null) throw new TypeError(`${field} must be an object`);
+  const m = value as Partial<StageMember>;
+  requireText(m.memberId, `${field}.memberId`);
+  if (!Array.isArray(m.platformRoles)) throw new TypeError(`${field}.platformRoles must be an array of platform roles`);
+  return m as StageMember;
+}
+
+function toActor(member: StageMember): Actor {
+  return { identity: member.memberId, platformRoles: member.platformRoles };
+}
+
+export class StageService {
+  readonly #store: StageStore;
+  readonly #gateway: StageGateway;
+  readonly #log: Logger;
+  readonly #now: () => number;
+  readonly #maxAttempts: number;
+  readonly #onRoomEnded: StageServiceOptions['onRoomEnded'];
+  readonly #queue = new KeyedMutex();
+  readonly #listeners = new Map<string, Set<StageListener>>();
+
+  constructor(pool: pg.Pool, gateway: StageGateway, log: Logger, options: StageServiceOptions = {}) {
+    if (pool === null || typeof pool !== 'object') throw new TypeError('pool must be a pg Pool');
+    if (gateway === null || typeof gateway !== 'object') throw new TypeError('gateway must be a LiveKitGateway');
+    this.#store = new StageStore(pool);
+    this.#gateway = gateway;
+    this.#log = log;
+    this.#now = options.now ?? Date.now;
+    this.#maxAttempts = options.maxAttempts ?? 5;
+    this.#onRoomEnded = options.onRoomEnded;
+  }
+
+  // ---- Called by the room service and the webhook handler --------------------------------------------------------
+
+  /** Creates the room's empty stage when it goes live. Idempotent: an existing stage is kept as it is. */
+  async open(room: { id: string; livekitName: string; hostId: string; handRaisingEnabled: boolean }): Promise<void> {
+    if (room === null || typeof room !== 'object') throw new TypeError('room must be an object');
+    requireUuid(room.id, 'room.id');
+    requireText(room.livekitName, 'room.livekitName');
+    requireText(room.hostId, 'room.hostId');
+    if (typeof room.handRaisingEnabled !== 'boolean') throw new TypeError('room.handRaisingEnabled must be a boolean');
+    const state = StageState.create({ roomId: room.id, hostId: room.hostId, handRaisingEnabled: room.handRaisingEnabled });
+    await this.#store.insertIfMissing(state, this.#now());
+  }
+
+  /**
+   * Puts a member who passed the join policy into the room (StageState.join) and returns their current role, so the
+   * join token's grants follow it. Joining again returns the role they hold. Refuses banned members (DomainError).
+   */
+  async admit(roomId: string, member: { memberId: string; platformRoles: PlatformRole[] }, transcriptionConsentAt: number): Promise<RoomRole> {
+    requireUuid(roomId, 'roomId');
+    const m = requireMember(member, 'member');
+    if (typeof transcriptionConsentAt !== 'number' || !Number.isFinite(transcriptionConsentAt)) {
+      throw new TypeError('transcriptionConsentAt must be a number of milliseconds since epoch');
+    }
+    const { state } = await this.#command(roomId, (s, now) => s.join({ identity: m.memberId, transcriptionConsentAt }, Math.max(now, transcriptionConsentAt)));
+    const role = state.roleOf(m.memberId);
+    if (role === null) throw new Error(`stage invariant: ${m.memberId} admitted but has no role`);
+    return role;
+  }
+
+  /**
+   * LiveKit reports the participant connected: make their publish permission match their role now, so a reconnect
+   * with an older token (minted while they were on stage) does not restore publishing. Someone the stage no longer
+   * holds (they left, then came back with a still-valid token) is re-admitted with the consent they gave before.
+   * A banned member coming back with an old token is removed again. Call for standard participants, not agents.
+   */
+  async participantConnected(roomId: string, identity: string): Promise<void> {
+    requireUuid(roomId, 'roomId');
+    requireText(identity, 'identity');
+    await this.#queue.run(roomId, async () => {
+      const found = await this.#store.room(roomId);
+      if (found === undefined || found.status !== 'live') return;
+      const room = toFacts(found);
+      let state = (await this.#store.load(roomId))?.state;
+      if (state === undefined || state.ended) return;
+      if (state.isBanned(identity)) {
+        await this.#attempt('remove banned participant', () => this.#gateway.removeParticipant(room.livekitName, identity));
+        return;
+      }
+      if (state.participant(identity) === undefined) {
+        const consentAt = await this.#store.lastConsentAt(roomId, identity);
+        if (consentAt !== null) {
+          const result = await this.#apply(room, (s, now) => s.join({ identity, transcriptionConsentAt: consentAt }, Math.max(now, consentAt)));
+          state = result.state;
+          await this.#afterCommit(result, room);
+        }
+      }
+      const role = state.roleOf(identity);
+      const mayPublish = role !== null && role !== 'listener';
+      const live = await this.#gateway.getParticipant(room.livekitName, identity).catch((err: unknown) => {
+        this.#log.warn({ err, roomId, identity }, 'stage: could not read participant from LiveKit');
+        return undefined;
+      });
+      if (live !== undefined && live.canPublish !== mayPublish) {
+        await this.#attempt('reconcile publish permission', () => this.#gateway.setCanPublish(room.livekitName, identity, mayPublish));
+      }
+    });
+  }
+
+  /** LiveKit reports the participant gone: they leave the stage (a leaving host hands over to a co-host). */
+  async participantLeft(roomId: string, identity: string): Promise<void> {
+    requireUuid(roomId, 'roomId');
+    requireText(identity, 'identity');
+    const room = await this.#store.room(roomId);
+    if (room === undefined || room.status !== 'live') return;
+    await this.#command(roomId, (s, now) => s.leave(identity, now));
+  }
+
+  async roleOf(roomId: string, memberId: string): Promise<RoomRole | null> {
+    requireUuid(roomId, 'roomId');
+    requireText(memberId, 'memberId');
+    return (await this.#store.load(roomId))?.state.roleOf(memberId) ?? null;
+  }
+
+  async listenerCount(roomId: string): Promise<number> {
+    requireUuid(roomId, 'roomId');
+    return (await this.#store.load(roomId))?.state.listenerCount ?? 0;
+  }
+
+  async isBanned(roomId: string, memberId: string): Promise<boolean> {
+    requireUuid(roomId, 'roomId');
+    requireText(memberId, 'memberId');
+    return (await this.#store.load(roomId))?.state.isBanned(memberId) ?? false;
+  }
+
+  /**
+   * The stage as `viewer` may see it (see public-stage.ts); without a viewer, the audience view. With a viewer who is
+   * not in the room (and neither its host nor staff) this refuses with DomainError not_in_room.
+   */
+  async snapshot(roomId: string, viewer?: StageViewer): Promise<PublicStageState> {
+    requireUuid(roomId, 'roomId');
+    if (viewer !== undefined) requireMember(viewer, 'viewer');
+    const room = await this.#room(roomId, { allowEnded: true });
+    const state = await this.#stage(room);
+    if (viewer !== undefined && !mayViewStage(state, room, viewer)) {
+      throw new DomainError('not_in_room', 'the stage is visible to people in the room');
+    }
+    return publicStageView(state, room, viewer);
+  }
+
+  /** Every committed change of this room's stage, in order, for this process's subscribers. Returns unsubscribe. */
+  subscribe(roomId: string, listener: StageListener): () => void {
+    requireUuid(roomId, 'roomId');
+    if (typeof listener !== 'function') throw new TypeError('listener must be a function');
+    let set = this.#listeners.get(roomId);
+    if (set === undefined) this.#listeners.set(roomId, (set = new Set()));
+    set.add(listener);
+    return () => {
+      const current = this.#listeners.get(roomId);
+      current?.delete(listener);
+      if (current?.size === 0) this.#listeners.delete(roomId);
+    };
+  }
+
+  /** How many subscribers a room has in this process (operational insight; the SSE route's cleanup is tested by it). */
+  subscriberCount(roomId: string): number {
+    return this.#listeners.get(roomId)?.size ?? 0;
+  }
+
+  /** The room ended by another path (empty timeout, staff): tells subscribers so they can close. */
+  async roomEnded(roomId: string): Promise<void> {
+    requireUuid(roomId, 'roomId');
+    const room = await this.#store.room(roomId);
+    const stored = await this.#store.load(roomId);
+    if (room !== undefined && stored !== undefined) this.#notify(stored.state, toFacts(room));
+  }
+
+  // ---- Stage commands (the API) ----------------------------------------------------------------------------------
+
+  raiseHand(roomId: string, by: StageMember): Promise<PublicStageState> {
+    return this.#act(roomId, by, (s, a, now) => s.raiseHand(a, now));
+  }
+
+  lowerHand(roomId: string, by: StageMember): Promise<PublicStageState> {
+    return this.#act(roomId, by, (s, a, now) => s.lowerHand(a, now));
+  }
+
+  approveHand(roomId: string, by: StageMember, memberId: string): Promise<PublicStageState> {
+    return this.#act(roomId, by, (s, a, now) => s.approveHand(a, requireText(memberId, 'memberId'), now));
+  }
+
+  dismissHand(roomId: string, by: StageMember, memberId: string): Promise<PublicStageState> {
+    return this.#act(roomId, by, (s, a, now) => s.dismissHand(a, requireText(memberId, 'memberId'), now));
+  }
+
+  setHandRaising(roomId: string, by: StageMember, enabled: boolean): Promise<PublicStageState> {
+    return this.#act(roomId, by, (s, a, now) => s.setHandRaising(a, enabled, now));
+  }
+
+  invite(roomId: string, by: StageMember, memberId: string): Promise<PublicStageState> {
+    return this.#act(roomId, by, (s, a, now) => s.invite(a, requireText(memberId, 'memberId'), now));
+  }
+
+  respondToInvite(roomId: string, by: StageMember, accept: boolean): Promise<PublicStageState> {
+    return this.#act(roomId, by, (s, a, now) => s.respondToInvite(a, accept, now));
+  }
+
+  moveToAudience(roomId: string, by: StageMember, memberId: string): Promise<PublicStageState> {
+    return this.#act(roomId, by, (s, a, now) => s.moveToAudience(a, requireText(memberId, 'memberId'), now));
+  }
+
+  leaveStage(roomId: string, by: StageMember): Promise<PublicStageState> {
+    return this.#act(roomId, by, (s, a, now) => s.leaveStage(a, now));
+  }
+
+  mute(roomId: string, by: StageMember, memberId: string): Promise<PublicStageState> {
+    return this.#act(roomId, by, (s, a, now) => s.mute(a, requireText(memberId, 'memberId'), now));
+  }
+
+  remove(roomId: string, by: StageMember, memberId: string, options: { ban: boolean }): Promise<PublicStageState> {
+    return this.#act(roomId, by, (s, a, now) => s.remove(a, requireText(memberId, 'memberId'), options, now));
+  }
+
+  promoteCohost(roomId: string, by: StageMember, memberId: string): Promise<PublicStageState> {
+    return this.#act(roomId, by, (s, a, now) => s.promoteCohost(a, requireText(memberId, 'memberId'), now));
+  }
+
+  demoteCohost(roomId: string, by: StageMember, memberId: string): Promise<PublicStageState> {
+    return this.#act(roomId, by, (s, a, now) => s.demoteCohost(a, requireText(memberId, 'memberId'), now));
+  }
+
+  react(roomId: string, by: StageMember, emoji: string): Promise<PublicStageState> {
+    return this.#act(roomId, by, (s, a, now) => s.react(a, emoji, now));
+  }
+
+  /**
+   * The host (or staff) ends the room for everyone: onRoomEnded closes it. If an earlier end was recorded on the
+   * stage but closing the room failed (the room is still live), ending again by the host or staff retries the close.
+   */
+  async end(roomId: string, by: StageMember): Promise<PublicStageState> {
+    try {
+      return await this.#act(roomId, by, (s, a, now) => s.end(a, now));
+    } catch (err) {
+      if (!(err instanceof DomainError) || err.code !== 'room_ended' || this.#onRoomEnded === undefined) throw err;
+      const room = await this.#room(roomId, { allowEnded: true });
+      const state = await this.#stage(room);
+      const staff = isStaff(by.platformRoles);
+      if (room.status !== 'live' || !state.ended || (by.memberId !== state.hostId && !staff)) throw err;
+      this.#log.warn({ roomId }, 'stage: the stage ended but the room did not close; closing it again');
+      await this.#onRoomEnded(roomId, { memberId: by.memberId, staff: staff && by.memberId !== state.hostId });
+      return publicStageView(state, { ...room, status: 'ended' }, by);
+    }
+  }
+
+  // ---- Internals --------------------------------------------------------------------------------------------------
+
+  async #act(roomId: string, by: StageMember, step: (s: StageState, actor: Actor, now: number) => StageResult): Promise<PublicStageState> {
+    requireUuid(roomId, 'roomId');
+    const member = requireMember(by, 'by');
+    const actor = toActor(member);
+    const { state, room } = await this.#command(roomId, (s, now) => step(s, actor, now));
+    return publicStageView(state, room, member);
+  }
+
+  /** One command, in this room's queue: apply and commit, then effects and notifications; end_room last. */
+  async #command(roomId: string, step: (s: StageState, now: number) => StageResult): Promise<{ state: StageState; room: StageRoomFacts }> {
+    let ended: { memberId: string; staff: boolean } | undefined;
+    const outcome = await this.#queue.run(roomId, async () => {
+      const room = await this.#room(roomId);
+      const result = await this.#apply(room, step);
+      await this.#afterCommit(result, room);
+      if (result.effects.some((e) => e.kind === 'end_room')) {
+        const event = result.events.find((e): e is Extract<StageEvent, { type: 'room_ended' }> => e.type === 'room_ended');
+        const by = event?.by ?? '';
+        ended = { memberId: by, staff: by !== room.hostMemberId && by !== result.state.hostId };
+      }
+      return { state: result.state, room };
+    });
+    // Outside the queue: the room service may call back into this service while it closes the room.
+    if (ended !== undefined && this.#onRoomEnded !== undefined) await this.#onRoomEnded(roomId, ended);
+    return outcome;
+  }
+
+  /** Load, apply, commit with the version check; on a lost race reload and apply again. */
+  async #apply(room: StageRoomFacts, step: (s: StageState, now: number) => StageResult): Promise<StageResult> {
+    for (let attempt = 1; ; attempt++) {
+      const stored = await this.#store.load(room.id);
+      const current = stored?.state ?? (await this.#stage(room));
+      const version = stored?.version ?? current.version;
+      const now = this.#now();
+      const result = step(current, now);
+      if (result.events.length === 0) return result; // already in effect: nothing to store or do
+      if (await this.#store.commit(version, result.state, result.events, now)) return result;
+      if (attempt >= this.#maxAttempts) {
+        throw new EngineError('unavailable', 'stage_busy', 'the stage changed too often to apply this; try again', undefined, 1);
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 20 * attempt)));
+    }
+  }
+
+  async #afterCommit(result: StageResult, room: StageRoomFacts): Promise<void> {
+    if (result.events.length === 0) return;
+    for (const effect of result.effects) await this.#carryOut(effect, room);
+    this.#notify(result.state, room);
+    const state = publicStageView(result.state, room);
+    await this.#attempt('broadcast stage state', () => this.#gateway.broadcast(room.livekitName, STAGE_TOPIC, { type: 'stage_state', state }));
+    for (const e of result.events) {
+      if (e.type !== 'reaction_sent') continue;
+      const payload = { type: 'reaction', identity: e.identity, emoji: e.emoji, at: e.at };
+      await this.#attempt('broadcast reaction', () => this.#gateway.broadcast(room.livekitName, REACTIONS_TOPIC, payload));
+    }
+  }
+
+  async #carryOut(effect: StageEffect, room: StageRoomFacts): Promise<void> {
+    const name = room.livekitName;
+    switch (effect.kind) {
+      case 'grant_publish':
+        await this.#attempt('grant publish', () => this.#gateway.setCanPublish(name, effect.identity, true));
+        return;
+      case 'revoke_publish':
+        // LiveKit unpublishes the participant's tracks when publishing is revoked.
+        await this.#attempt('revoke publish', () => this.#gateway.setCanPublish(name, effect.identity, false));
+        return;
+      case 'mute_track':
+        await this.#attempt('mute tracks', () => this.#gateway.muteTracks(name, effect.identity));
+        return;
+      case 'remove':
+        // The ban itself lives in the stage snapshot; LiveKit only needs to drop the connection.
+        await this.#attempt('remove participant', () => this.#gateway.removeParticipant(name, effect.identity));
+        return;
+      case 'set_role':
+      case 'end_room':
+        return; // roles travel in the stage_state broadcast; end_room is handed to onRoomEnded after the queue
+    }
+  }
+
+  async #attempt(what: string, call: () => Promise<unknown>): Promise<void> {
+    try {
+      await call();
+    } catch (err) {
+      this.#log.error({ err }, `stage: ${what} failed on LiveKit`);
+    }
+  }
+
+  #notify(state: StageState, room: StageRoomFacts): void {
+    const set = this.#listeners.get(room.id);
+    if (set === undefined) return;
+    for (const listener of [...set]) {
+      try {
+        listener({ state, room });
+      } catch (err) {
+        this.#log.warn({ err, roomId: room.id }, 'stage: subscriber threw');
+      }
+    }
+  }
+
+  /** The room from the rooms table; refuses unknown rooms, scheduled ones and (unless allowed) ended ones. */
+  async #room(roomId: string, options: { allowEnded?: boolean } = {}): Promise<StageRoomFacts> {
+    const room = await this.#store.room(roomId);
+    if (room === undefined) throw new EngineError('not_found', 'room_not_found', 'room not found', 'roomId');
+    if (room.status === 'scheduled') throw new DomainError('room_not_live', 'the room has not started yet');
+    if (room.status === 'ended' && options.allowEnded !== true) throw new DomainError('room_ended', 'the room has ended');
+    return toFacts(room);
+  }
+
+  /**
+   * The room's current stage. A live room without a stage row (it went live before stages were stored, or open()
+   * was never called) gets an empty one, so nothing depends on the order the room service does things in.
+   */
+  async #stage(room: StageRoomFacts): Promise<StageState> {
+    let stored = await this.#store.load(room.id);
+    if (stored === undefined && room.status === 'live') {
+      const full = await this.#store.room(room.id);
+      if (full !== undefined) {
+        await this.open({ id: full.id, livekitName: full.livekitName, hostId: full.hostMemberId, handRaisingEnabled: full.handRaisingEnabled });
+      }
+      stored = await this.#store.load(room.id);
+    }
+    if (stored === undefined) throw new EngineError('not_found', 'stage_not_found', 'this room has no stage', 'roomId');
+    return stored.state;
+  }
+}
+
+function toFacts(room: StageRoomFacts): StageRoomFacts {
+  return { id: room.id, livekitName: room.livekitName, hostMemberId: room.hostMemberId, status: room.status };
+}

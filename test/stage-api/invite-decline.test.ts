@@ -1,0 +1,60 @@
+// The invite path needs both keys: after the host invites a listener and the listener declines, they are still a
+// listener and LiveKit still refuses their microphone.
+import test from 'ava';
+import { dispose } from '@livekit/rtc-node';
+import { startTestStack, type TestStack } from '../support/stack.js';
+import { ToneParticipant, join, liveRoom, ok, signUp } from './_fixtures.js';
+
+let env: TestStack;
+const connected: ToneParticipant[] = [];
+
+test.before(async () => {
+  env = await startTestStack({ workers: 0 });
+});
+
+test.after.always(async () => {
+  for (const p of connected) await p.disconnect();
+  await env?.stop();
+  await dispose();
+});
+
+test('invite -> decline leaves the listener unable to publish', async (t) => {
+  t.timeout(90_000);
+  const host = await signUp(env, 'Hana Host');
+  const lee = await signUp(env, 'Lee Listener');
+  const roomId = await liveRoom(host);
+  await join(host, roomId);
+  const leeRtc = await ToneParticipant.connect(lee.name, await join(lee, roomId));
+  connected.push(leeRtc);
+
+  const invited = await ok(host, 'POST', `/v1/rooms/${roomId}/stage/invites`, { memberId: lee.memberId });
+  t.deepEqual(invited.moderation.invites.map((v: { identity: string }) => v.identity), [lee.memberId]);
+  t.like((await lee.client.get(`/v1/rooms/${roomId}/stage`)).body.you, { role: 'listener', invitedBy: host.memberId });
+
+  const declined = await ok(lee, 'POST', `/v1/rooms/${roomId}/stage/invite/decline`);
+  t.like(declined.you, { role: 'listener', invitedBy: null });
+  t.deepEqual((await host.client.get(`/v1/rooms/${roomId}/stage`)).body.moderation.invites, []);
+
+  const attempt = await leeRtc.tryPublish();
+  t.false(attempt.published, 'declining does not open the microphone');
+  // A declined invitation cannot be accepted afterwards.
+  const late = await lee.client.post(`/v1/rooms/${roomId}/stage/invite/accept`);
+  t.is(late.status, 409);
+  t.is(late.body.error.code, 'no_pending_invite');
+});
+
+test('invite -> accept brings the listener on stage and the microphone publishes', async (t) => {
+  t.timeout(90_000);
+  const host = await signUp(env, 'Hana Host');
+  const ivy = await signUp(env, 'Ivy Invitee');
+  const roomId = await liveRoom(host);
+  await join(host, roomId);
+  const ivyRtc = await ToneParticipant.connect(ivy.name, await join(ivy, roomId));
+  connected.push(ivyRtc);
+
+  await ok(host, 'POST', `/v1/rooms/${roomId}/stage/invites`, { memberId: ivy.memberId });
+  const accepted = await ok(ivy, 'POST', `/v1/rooms/${roomId}/stage/invite/accept`);
+  t.like(accepted.you, { role: 'speaker', invitedBy: null });
+  const attempt = await ivyRtc.tryPublish();
+  t.true(attempt.published, attempt.error);
+});

@@ -1,0 +1,64 @@
+// Reactions go through the API (listeners' tokens cannot publish data): they are counted in the stage and sent on
+// the roundtable.reactions data topic; every stage change reaches the room on roundtable.stage as the audience view.
+import test from 'ava';
+import { dispose } from '@livekit/rtc-node';
+import { startTestStack, type TestStack } from '../support/stack.js';
+import { ToneParticipant, eventually, join, liveRoom, ok, signUp } from './_fixtures.js';
+
+let env: TestStack;
+const connected: ToneParticipant[] = [];
+
+test.before(async () => {
+  env = await startTestStack({ workers: 0 });
+});
+
+test.after.always(async () => {
+  for (const p of connected) await p.disconnect();
+  await env?.stop();
+  await dispose();
+});
+
+test('a reaction is counted in the stage and broadcast to the room; stage changes are broadcast as the audience view', async (t) => {
+  t.timeout(90_000);
+  const host = await signUp(env, 'Hana Host');
+  const lee = await signUp(env, 'Lee Listener');
+  const roomId = await liveRoom(host);
+  const hostRtc = await ToneParticipant.connect(host.name, await join(host, roomId));
+  connected.push(hostRtc);
+  const leeRtc = await ToneParticipant.connect(lee.name, await join(lee, roomId));
+  connected.push(leeRtc);
+  const reactions = hostRtc.collect('roundtable.reactions');
+  const states = hostRtc.collect('roundtable.stage');
+
+  // Skin tone and variation selector are folded into the palette emoji.
+  const after = await ok(lee, 'POST', `/v1/rooms/${roomId}/stage/reactions`, { emoji: '👏🏽' });
+  t.deepEqual(after.reactions, { '👏': 1 });
+  await ok(host, 'POST', `/v1/rooms/${roomId}/stage/reactions`, { emoji: '🔥' });
+  await ok(lee, 'POST', `/v1/rooms/${roomId}/stage/reactions`, { emoji: '👏' });
+  t.deepEqual((await host.client.get(`/v1/rooms/${roomId}/stage`)).body.reactions, { '👏': 2, '🔥': 1 });
+
+  await eventually(async () => (reactions.length >= 3 ? true : undefined), 10_000, 'three reactions on the data topic');
+  t.like(reactions[0], { type: 'reaction', identity: lee.memberId, emoji: '👏' });
+  t.like(reactions[1], { type: 'reaction', identity: host.memberId, emoji: '🔥' });
+
+  await ok(lee, 'POST', `/v1/rooms/${roomId}/stage/hand`);
+  const withHand = await eventually(
+    async () => states.find((m) => m.type === 'stage_state' && m.state.raisedHandCount === 1),
+    10_000,
+    'the raised hand on the stage topic',
+  );
+  t.is(withHand.state.roomId, roomId);
+  t.is(withHand.state.moderation, undefined, 'the broadcast never carries the hand queue or bans');
+  t.is(withHand.state.you, undefined);
+  t.deepEqual(withHand.state.onStage.map((p: { identity: string }) => p.identity), [host.memberId]);
+});
+
+test('an outsider cannot react', async (t) => {
+  const host = await signUp(env, 'Hana Host');
+  const olga = await signUp(env, 'Olga Outsider');
+  const roomId = await liveRoom(host);
+  await join(host, roomId);
+  const res = await olga.client.post(`/v1/rooms/${roomId}/stage/reactions`, { emoji: '👏' });
+  t.is(res.status, 403);
+  t.is(res.body.error.code, 'not_in_room');
+});
