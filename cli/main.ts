@@ -9,6 +9,8 @@ commands:
   worker             one moderation agent worker (needs DATABASE_URL and LIVEKIT_URL)
   migrate            apply database migrations
   models <sub>       list | fetch [id...|--all] | verify | path <id>
+  grant-role <email> <trust_safety|admin>...
+                     give a member platform roles (how the first admin is made)
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -51,6 +53,30 @@ async function main(argv: string[]): Promise<number> {
         await db.close();
       }
       return 0;
+    }
+    case 'grant-role': {
+      const [email, ...roles] = rest;
+      const valid = ['trust_safety', 'admin'] as const;
+      if (!email || roles.length === 0 || !roles.every((r) => (valid as readonly string[]).includes(r))) {
+        process.stderr.write('usage: roundtable grant-role <email> <trust_safety|admin>...\n');
+        return 2;
+      }
+      const { openDatabase } = await import('../db/database.js');
+      const { AccountService } = await import('../engine/identity/account-service.js');
+      const db = await openDatabase(config, log);
+      try {
+        const accounts = new AccountService(db.pool, config.auth);
+        const id = await accounts.findMemberIdByEmail(email);
+        if (!id) {
+          process.stderr.write(`no member with email ${email}\n`);
+          return 1;
+        }
+        const granted = await accounts.setPlatformRoles(id, roles as ('trust_safety' | 'admin')[]);
+        process.stdout.write(`${email}: ${granted.join(', ')} (effective at next login)\n`);
+        return 0;
+      } finally {
+        await db.close();
+      }
     }
     case 'models': {
       const { modelsCommand } = await import('./models.js');

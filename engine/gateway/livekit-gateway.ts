@@ -95,14 +95,17 @@ export class LiveKitGateway {
     }
   }
 
-  /** Grants or revokes publishing for a connected participant; LiveKit unpublishes its tracks on revoke. */
+  /**
+   * Grants or revokes publishing for a connected participant; LiveKit unpublishes its tracks on revoke. Data
+   * follows the microphone: people on stage may publish data, listeners may not (engine/access grantsFor).
+   */
   async setCanPublish(room: string, identity: string, canPublish: boolean): Promise<boolean> {
     try {
       await this.#rooms.updateParticipant(room, identity, {
         permission: {
           canPublish,
           canSubscribe: true,
-          canPublishData: true,
+          canPublishData: canPublish,
           canPublishSources: canPublish ? [TrackSource.MICROPHONE] : [],
         },
       });

@@ -150,11 +150,17 @@ export class AccountService {
     if (res.rowCount !== 1) throw new EngineError('not_found', 'api_key_not_found', 'API key not found', 'keyId');
   }
 
-  /** Platform roles are granted by admins (or the CLI for the first admin). */
-  async setPlatformRoles(memberId: string, roles: PlatformRole[]): Promise<void> {
+  /** Platform roles are granted by admins (or the CLI for the first admin). Everyone keeps 'member'. */
+  async setPlatformRoles(memberId: string, roles: PlatformRole[]): Promise<PlatformRole[]> {
     const unique = [...new Set<PlatformRole>(['member', ...roles])];
     const res = await this.#pool.query('UPDATE members SET platform_roles = $1, updated_at = now() WHERE id = $2', [unique, memberId]);
     if (res.rowCount !== 1) throw new EngineError('not_found', 'member_not_found', 'member not found', 'memberId');
+    return unique;
+  }
+
+  async findMemberIdByEmail(email: string): Promise<string | undefined> {
+    const { rows } = await this.#pool.query<{ id: string }>('SELECT id FROM members WHERE lower(email) = lower($1)', [email.trim()]);
+    return rows[0]?.id;
   }
 
   async #openSession(memberId: string, roles: PlatformRole[]): Promise<SessionTokens> {

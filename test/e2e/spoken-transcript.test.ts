@@ -32,7 +32,7 @@ test('speech on stage comes back through the API as a transcript segment with th
   t.is(created.status, 201, JSON.stringify(created.body));
   const roomId: string = created.body.id;
 
-  const ticket = await host.client.post(`/v1/rooms/${roomId}/join`);
+  const ticket = await host.client.post(`/v1/rooms/${roomId}/join`, { acceptTranscription: true });
   t.is(ticket.status, 200, JSON.stringify(ticket.body));
   t.true(ticket.body.canPublish);
 
@@ -47,7 +47,9 @@ test('speech on stage comes back through the API as a transcript segment with th
   await speaker.speak(speech);
   await speaker.silence(1.5);
 
-  const segments = await pollTranscript(host.client, roomId, 60_000);
+  // The transcript is safety evidence: trust-and-safety staff read it, not the host.
+  const staff = await env.staff();
+  const segments = await pollTranscript(staff.client, roomId, 60_000);
   t.true(segments.length >= 1, 'at least one segment stored');
   const text = segments.map((s: { text: string }) => s.text).join(' ');
   const { wer } = wordErrorRate(SENTENCE, text);
@@ -59,9 +61,10 @@ test('speech on stage comes back through the API as a transcript segment with th
   const durationMs = Date.parse(first.endedAt) - Date.parse(first.startedAt);
   t.true(durationMs > 2000 && durationMs < 15_000, `segment spans ${durationMs} ms`);
 
-  // Listeners (not the host, not staff) cannot read the safety transcript.
+  // Nobody but staff reads it: not a listener, not even the host.
   const listener = await env.api.signUp('Lee Listener');
   t.is((await listener.client.get(`/v1/rooms/${roomId}/transcript`)).status, 403);
+  t.is((await host.client.get(`/v1/rooms/${roomId}/transcript`)).status, 403);
 });
 
 async function pollTranscript(client: TestStack['api'], roomId: string, timeoutMs: number): Promise<any[]> {

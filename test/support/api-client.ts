@@ -39,6 +39,12 @@ export class ApiClient {
     return this.request<T>('POST', path, body, headers);
   }
 
+  async logIn(email: string, password = 'correct horse battery staple'): Promise<ApiClient> {
+    const res = await this.post('/v1/auth/login', { email, password });
+    if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
+    return this.withToken(res.body.accessToken);
+  }
+
   /** Signs up a fresh member and returns a client acting as them. */
   async signUp(name: string): Promise<{ client: ApiClient; memberId: string; email: string }> {
     const email = `${name.toLowerCase().replace(/\W+/g, '.')}.${Math.random().toString(36).slice(2, 8)}@example.test`;

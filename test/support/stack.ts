@@ -14,6 +14,8 @@ export interface TestStack {
   config: Config;
   stack: RunningStack;
   api: ApiClient;
+  /** Signs up a member, makes them trust-and-safety staff (setup, straight in the database) and logs them in. */
+  staff(name?: string): Promise<{ client: ApiClient; memberId: string }>;
   stop(): Promise<void>;
 }
 
@@ -35,10 +37,16 @@ export async function startTestStack(options: { db?: DatabaseKind; workers?: num
   delete env.LIVEKIT_URL;
   const config = loadConfig(env);
   const stack = await startStack(config, quietLog, { workers: options.workers ?? 1, workerEnv: env });
+  const api = new ApiClient(stack.apiUrl);
   return {
     config,
     stack,
-    api: new ApiClient(stack.apiUrl),
+    api,
+    staff: async (name = 'Sam Safety') => {
+      const m = await api.signUp(name);
+      await stack.database.pool.query("UPDATE members SET platform_roles = ARRAY['member','trust_safety'] WHERE id = $1", [m.memberId]);
+      return { client: await api.logIn(m.email), memberId: m.memberId };
+    },
     stop: async () => {
       await stack.stop();
       await testDb?.close();
