@@ -8,9 +8,13 @@ import { ApiError, errorMiddleware } from './errors.js';
 import { IdempotencyStore } from './idempotency-store.js';
 import { buildOpenApi } from './openapi.js';
 import { parseInput, type RouteDef } from './route.js';
+import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
 import { roomRoutes } from './routes/rooms.js';
+import { memberRoutes } from './routes/members.js';
+import { groupRoutes } from './routes/groups.js';
+import { stageRoutes } from './routes/stage.js';
 
 export interface AppOptions {
   /** Extra route modules (e.g. webhooks) mounted with the same machinery. */
@@ -19,7 +23,7 @@ export interface AppOptions {
 }
 
 export function allRoutes(s: ApiServices, extra: RouteDef[] = []): RouteDef[] {
-  return [...healthRoutes(s), ...authRoutes(s), ...roomRoutes(s), ...extra];
+  return [...healthRoutes(s), ...authRoutes(s), ...roomRoutes(s), ...stageRoutes(s), ...memberRoutes(s), ...groupRoutes(s), ...adminRoutes(s), ...extra];
 }
 
 export function createApp(s: ApiServices, options: AppOptions): Koa {

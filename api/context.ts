@@ -3,6 +3,8 @@ import type { Config } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
 import type { AccountService, Principal } from '../engine/identity/account-service.js';
 import type { RoomService } from '../engine/rooms/room-service.js';
+import type { GroupService, SocialService } from '../engine/social/index.js';
+import type { StageService } from '../engine/stage-service/index.js';
 import type { TranscriptStore } from '../engine/transcripts/transcript-store.js';
 import type { HealthCheck } from './health-check.js';
 
@@ -11,6 +13,9 @@ export interface ApiServices {
   log: Logger;
   accounts: AccountService;
   rooms: RoomService;
+  stage: StageService;
+  social: SocialService;
+  groups: GroupService;
   transcripts: TranscriptStore;
   health: HealthCheck;
 }

@@ -15,6 +15,9 @@ const KIND_STATUS: Record<EngineErrorKind, number> = {
 
 const DOMAIN_STATUS: Partial<Record<string, number>> = {
   banned: 403,
+  room_ended: 409,
+  room_not_live: 409,
+  target_not_in_room: 404,
   consent_required: 400,
   unsupported_emoji: 400,
   start_not_in_future: 400,

@@ -8,12 +8,16 @@ import type { Logger } from '../core/logger.js';
 import { createApp } from '../api/app.js';
 import { HealthCheck } from '../api/health-check.js';
 import { IdempotencyStore } from '../api/idempotency-store.js';
+import { liveKitWebhookRoutes } from '../api/routes/livekit-webhook.js';
 import { openDatabase, type Database } from '../db/database.js';
 import { migrate } from '../db/migrate.js';
 import { LiveKitGateway } from '../engine/gateway/livekit-gateway.js';
 import { AccountService } from '../engine/identity/account-service.js';
 import { LiveKitServer } from '../engine/livekit/index.js';
+import { LiveKitEventHandler } from '../engine/rooms/livekit-events.js';
 import { RoomService } from '../engine/rooms/room-service.js';
+import { GroupService, SocialService } from '../engine/social/index.js';
+import { StageService } from '../engine/stage-service/index.js';
 import { TranscriptStore } from '../engine/transcripts/transcript-store.js';
 import { resolveModelFiles } from '../models/fetch.js';
 
@@ -80,15 +84,28 @@ export async function startStack(config: Config, log: Logger, options: StackOpti
         return `${ready} worker(s) registered`;
       },
     });
+    // The stage hands "the host ended the room" to the room service, which marks it ended and closes it on LiveKit.
+    const stage = new StageService(database.pool, gateway, log, {
+      onRoomEnded: async (roomId, by): Promise<void> => {
+        await services.rooms.end(roomId, by.staff ? 'staff' : 'host');
+      },
+    });
+    const social = new SocialService(database.pool);
     const services = {
       config,
       log,
       accounts: new AccountService(database.pool, config.auth),
-      rooms: new RoomService(database.pool, gateway, { emptyTimeoutSeconds: config.rooms.emptyTimeoutSeconds }),
+      rooms: new RoomService(database.pool, gateway, stage, social, { emptyTimeoutSeconds: config.rooms.emptyTimeoutSeconds }),
+      stage,
       transcripts: new TranscriptStore(database.pool),
+      social,
+      groups: new GroupService(database.pool),
       health,
     };
-    const app = createApp(services, { idempotency: new IdempotencyStore(database.pool) });
+    // A room that ended for any reason (host, staff, LiveKit's empty timeout) closes its stage too.
+    services.rooms.onEnded = (room) => stage.roomEnded(room.id);
+    const liveKitEvents = new LiveKitEventHandler(services.rooms, stage, log);
+    const app = createApp(services, { idempotency: new IdempotencyStore(database.pool), extraRoutes: liveKitWebhookRoutes(services, liveKitEvents) });
     const httpServer = http.createServer(app.callback());
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', reject);

@@ -1,37 +1,99 @@
-// Room use-cases the API calls: create a room (persisted, then opened on LiveKit with the moderation agent),
-// read it, and join it with a token whose grants follow the member's role in the room.
+// Room use-cases the API calls: create or schedule, start, end, discover, RSVP, invite, and join with a token
+// whose grants follow the member's role on the stage. Who may do what comes from engine/access; the stage itself
+// (hands, invites, roles) is the StageService's.
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { isStaff } from '../access/roles.js';
-import type { Principal } from '../identity/account-service.js';
+import { canJoin, canSee, grantsFor, type JoinContext, type JoinRoomFacts } from '../access/index.js';
+import { isStaff, type PlatformRole, type RoomRole, type RoomVisibility } from '../access/roles.js';
 import { EngineError } from '../engine-error.js';
 import type { LiveKitGateway } from '../gateway/livekit-gateway.js';
-import { RoomStore, type RoomRecord } from './room-store.js';
+import type { Principal } from '../identity/account-service.js';
+import { DomainError } from '../stage/domain-error.js';
+import { createRoomLifecycle, transitionRoom } from '../stage/room-lifecycle.js';
+import { RoomStore, type EndedReason, type RoomRecord } from './room-store.js';
+
+/** What the room needs from the stage: opening it, admitting members, and counting listeners. */
+export interface StagePort {
+  open(room: { id: string; livekitName: string; hostId: string; handRaisingEnabled: boolean }): Promise<void>;
+  admit(roomId: string, member: { memberId: string; platformRoles: PlatformRole[] }, transcriptionConsentAt: number): Promise<RoomRole>;
+  roleOf(roomId: string, memberId: string): Promise<RoomRole | null>;
+  listenerCount(roomId: string): Promise<number>;
+  isBanned(roomId: string, memberId: string): Promise<boolean>;
+}
+
+/** Facts about members the join policy needs, from the social graph. */
+export interface SocialFacts {
+  areConnected(a: string, b: string): Promise<boolean>;
+  hasBlocked(blocker: string, blocked: string): Promise<boolean>;
+  isGroupMember(groupId: string, memberId: string): Promise<boolean>;
+}
 
 export interface RoomServiceOptions {
   emptyTimeoutSeconds: number;
+  /** Lifetime of LiveKit tokens; short, so a role change is never outlived by an old token for long. */
+  tokenTtlSeconds?: number;
+  now?: () => number;
+}
+
+export interface CreateRoomInput {
+  title: string;
+  description?: string;
+  topics?: string[];
+  groupId?: string | null;
+  visibility?: RoomVisibility;
+  maxListeners?: number;
+  handRaisingEnabled?: boolean;
+  /** ISO time; absent means live now. */
+  scheduledFor?: string | null;
+}
+
+export interface RoomView extends Omit<RoomRecord, 'seq' | 'livekitName'> {
+  rsvpCount: number;
+  rsvpd: boolean;
+  /** The notice every room carries: speech on stage is transcribed for safety; listeners are never recorded. */
+  transcriptionNotice: string;
 }
 
 export interface JoinTicket {
   url: string;
   token: string;
   identity: string;
-  role: 'host' | 'listener';
+  room: string;
+  role: RoomRole;
   canPublish: boolean;
+  quiet: boolean;
 }
+
+export const TRANSCRIPTION_NOTICE =
+  'Speech on stage in this room is transcribed by Roundtable for safety review. Listeners are never recorded.';
 
 export class RoomService {
   readonly #store: RoomStore;
+  readonly #now: () => number;
+  /** Called once a room has ended (by host, staff or LiveKit's empty timeout). */
+  onEnded: ((room: RoomRecord) => Promise<void> | void) | undefined;
 
   constructor(
     pool: pg.Pool,
     private readonly livekit: LiveKitGateway,
+    private readonly stage: StagePort,
+    private readonly social: SocialFacts,
     private readonly options: RoomServiceOptions,
   ) {
     this.#store = new RoomStore(pool);
+    this.#now = options.now ?? Date.now;
   }
 
-  async create(host: Principal, input: { title: string; description?: string }): Promise<RoomRecord> {
+  get store(): RoomStore {
+    return this.#store;
+  }
+
+  async create(host: Principal, input: CreateRoomInput): Promise<RoomView> {
+    const now = this.#now();
+    const lifecycle = createRoomLifecycle({ scheduledFor: input.scheduledFor ? Date.parse(input.scheduledFor) : null }, now);
+    if (input.groupId && !(await this.social.isGroupMember(input.groupId, host.memberId))) {
+      throw new EngineError('forbidden', 'not_group_member', 'you can only host rooms in groups you belong to', 'groupId');
+    }
     const id = randomUUID();
     const room = await this.#store.insert({
       id,
@@ -39,31 +101,212 @@ export class RoomService {
       hostMemberId: host.memberId,
       title: input.title,
       description: input.description ?? '',
-      status: 'live',
-      startedAt: new Date(),
+      topics: normalizeTopics(input.topics ?? []),
+      groupId: input.groupId ?? null,
+      visibility: input.visibility ?? 'open',
+      maxListeners: input.maxListeners ?? 500,
+      handRaisingEnabled: input.handRaisingEnabled ?? true,
+      status: lifecycle.state,
+      scheduledFor: lifecycle.scheduledFor === null ? null : new Date(lifecycle.scheduledFor),
+      startedAt: lifecycle.startedAt === null ? null : new Date(lifecycle.startedAt),
     });
-    await this.livekit.createRoom(room.livekitName, { emptyTimeoutSeconds: this.options.emptyTimeoutSeconds, metadata: JSON.stringify({ roomId: id }) });
-    return room;
+    if (room.status === 'live') await this.#goLive(room);
+    return this.#view(room, host.memberId);
   }
 
-  async get(id: string): Promise<RoomRecord> {
-    const room = await this.#store.get(id);
+  /** The host opens a scheduled room (early is fine). */
+  async start(member: Principal, roomId: string): Promise<RoomView> {
+    const room = await this.#get(roomId);
+    if (room.hostMemberId !== member.memberId) throw new EngineError('forbidden', 'host_only', 'only the host can start the room');
+    const next = transitionRoom(lifecycleOf(room), { type: 'start' }, this.#now());
+    const updated = await this.#store.transition(room.id, 'scheduled', { status: 'live', startedAt: new Date(next.startedAt!) });
+    if (!updated) throw new DomainError('already_live', 'the room is already live');
+    await this.#goLive(updated);
+    return this.#view(updated, member.memberId);
+  }
+
+  /** Ends a room for everyone; a scheduled room ends as cancelled. Idempotent for the 'empty' reason. */
+  async end(roomId: string, reason: EndedReason): Promise<RoomRecord | undefined> {
+    const room = await this.#get(roomId);
+    if (room.status === 'ended') {
+      if (reason === 'empty') return undefined;
+      throw new DomainError('already_ended', 'the room has already ended');
+    }
+    const next = transitionRoom(lifecycleOf(room), { type: 'end' }, this.#now());
+    const updated = await this.#store.transition(room.id, room.status, {
+      status: 'ended',
+      endedAt: new Date(next.endedAt!),
+      endedReason: room.status === 'scheduled' ? 'cancelled' : reason,
+    });
+    if (!updated) return undefined; // someone else ended it first
+    if (room.status === 'live') await this.livekit.deleteRoom(room.livekitName);
+    await this.onEnded?.(updated);
+    return updated;
+  }
+
+  /** The host cancels a scheduled room (a live room is ended through the stage, which the host controls). */
+  async cancel(member: Principal, roomId: string): Promise<RoomView> {
+    const room = await this.#get(roomId);
+    if (room.hostMemberId !== member.memberId && !isStaff(member.platformRoles)) throw new EngineError('forbidden', 'host_only', 'only the host can cancel the room');
+    if (room.status !== 'scheduled') throw new DomainError('not_scheduled', 'only a scheduled room can be cancelled; end a live room instead');
+    const ended = await this.end(roomId, 'cancelled');
+    return this.#view(ended ?? (await this.#get(roomId)), member.memberId);
+  }
+
+  async get(member: Principal, roomId: string): Promise<RoomView> {
+    const room = await this.#get(roomId);
+    const seen = canSee(member, joinFacts(room), await this.#joinContext(room, member.memberId));
+    // Not visible reads as not found, so invite-only rooms do not leak their existence.
+    if (!seen.allowed) throw new EngineError('not_found', 'room_not_found', 'room not found', 'roomId');
+    return this.#view(room, member.memberId);
+  }
+
+  /** Live rooms (newest first) or upcoming ones (soonest first) this member may see. */
+  async discover(
+    member: Principal,
+    q: { status: 'live' | 'scheduled'; topic?: string; groupId?: string; limit: number; cursor?: string },
+  ): Promise<{ items: RoomView[]; nextCursor: string | null }> {
+    const items: RoomView[] = [];
+    let cursor = q.cursor;
+    // Visibility is decided per room by the join policy, so filter in batches until the page is full.
+    for (let batch = 0; batch < 10 && items.length < q.limit; batch++) {
+      const rows = await this.#store.list({ status: q.status, topic: q.topic?.toLowerCase(), groupId: q.groupId, afterSeq: cursor, limit: q.limit * 2 });
+      for (const room of rows) {
+        cursor = room.seq;
+        if (canSee(member, joinFacts(room), await this.#joinContext(room, member.memberId)).allowed) items.push(await this.#view(room, member.memberId));
+        if (items.length === q.limit) break;
+      }
+      if (rows.length < q.limit * 2) {
+        if (items.length < q.limit) cursor = undefined;
+        break;
+      }
+    }
+    return { items, nextCursor: items.length === q.limit ? (cursor ?? null) : null };
+  }
+
+  async rsvp(member: Principal, roomId: string, going: boolean): Promise<RoomView> {
+    const room = await this.get(member, roomId);
+    if (room.status !== 'scheduled') throw new DomainError('not_scheduled', 'RSVP is for scheduled rooms');
+    if (going) await this.#store.addRsvp(roomId, member.memberId);
+    else await this.#store.removeRsvp(roomId, member.memberId);
+    return this.get(member, roomId);
+  }
+
+  /** Host or co-host invites a member into an invite-only (or any) room. */
+  async invite(member: Principal, roomId: string, inviteeId: string): Promise<{ invited: boolean }> {
+    const room = await this.#get(roomId);
+    const role = room.hostMemberId === member.memberId ? 'host' : await this.stage.roleOf(roomId, member.memberId);
+    if (role !== 'host' && role !== 'co_host') throw new EngineError('forbidden', 'host_only', 'only the host or a co-host can invite people to the room');
+    if (room.status === 'ended') throw new DomainError('room_ended', 'the room has ended');
+    if (inviteeId === member.memberId) throw new EngineError('invalid', 'self_invite', 'you cannot invite yourself', 'memberId');
+    try {
+      return { invited: await this.#store.addInvitation(roomId, inviteeId, member.memberId) };
+    } catch (err) {
+      if ((err as { code?: string }).code === '23503') throw new EngineError('not_found', 'member_not_found', 'no member with that id', 'memberId');
+      throw err;
+    }
+  }
+
+  /** Admits the member through the join policy and the stage, and mints a LiveKit token for their role. */
+  async join(member: Principal, roomId: string, opts: { acceptTranscription: boolean; quiet?: boolean }): Promise<JoinTicket> {
+    const room = await this.#get(roomId);
+    const facts = joinFacts(room);
+    const ctx = { ...(await this.#joinContext(room, member.memberId)), listenerCount: await this.#listenerCount(room) };
+    const decision = canJoin(member, facts, ctx);
+    if (!decision.allowed) {
+      const kind = decision.code === 'room_ended' || decision.code === 'room_not_live' || decision.code === 'room_full' ? 'conflict' : 'forbidden';
+      throw new EngineError(kind, decision.code, decision.reason, 'roomId');
+    }
+    if (!opts.acceptTranscription) {
+      throw new EngineError('invalid', 'consent_required', `joining needs acceptTranscription: true. ${TRANSCRIPTION_NOTICE}`, 'acceptTranscription');
+    }
+    const role = await this.stage.admit(room.id, { memberId: member.memberId, platformRoles: member.platformRoles }, this.#now());
+    const grant = grantsFor(role);
+    const quiet = (opts.quiet ?? false) && role === 'listener';
+    const token = await this.livekit.mintToken({
+      identity: member.memberId,
+      room: room.livekitName,
+      canPublish: grant.canPublish,
+      canSubscribe: grant.canSubscribe,
+      canPublishData: grant.canPublishData,
+      // A quiet listener's app shows no "joined" announcement; they stay visible in the audience list.
+      metadata: JSON.stringify({ quiet }),
+      ttlSeconds: this.options.tokenTtlSeconds ?? 600,
+    });
+    return { url: this.livekit.url, token, identity: member.memberId, room: room.livekitName, role, canPublish: grant.canPublish, quiet };
+  }
+
+  /** Transcripts are safety evidence: only trust-and-safety staff and admins read them. */
+  async assertCanReadTranscript(member: Principal, roomId: string): Promise<void> {
+    await this.#get(roomId);
+    if (isStaff(member.platformRoles)) return;
+    throw new EngineError('forbidden', 'transcript_forbidden', 'only trust-and-safety staff can read room transcripts');
+  }
+
+  async presence(member: Principal, roomId: string): ReturnType<RoomStore['presence']> {
+    await this.get(member, roomId);
+    return this.#store.presence(roomId);
+  }
+
+  async #goLive(room: RoomRecord): Promise<void> {
+    await this.livekit.createRoom(room.livekitName, {
+      emptyTimeoutSeconds: this.options.emptyTimeoutSeconds,
+      metadata: JSON.stringify({ roomId: room.id }),
+    });
+    await this.stage.open({ id: room.id, livekitName: room.livekitName, hostId: room.hostMemberId, handRaisingEnabled: room.handRaisingEnabled });
+  }
+
+  async #get(roomId: string): Promise<RoomRecord> {
+    const room = await this.#store.get(roomId);
     if (!room) throw new EngineError('not_found', 'room_not_found', 'room not found', 'roomId');
     return room;
   }
 
-  /** Transcripts are safety evidence: the host and trust-and-safety staff read them, nobody else. */
-  async assertCanReadTranscript(member: Principal, id: string): Promise<void> {
-    const room = await this.get(id);
-    if (room.hostMemberId === member.memberId || isStaff(member.platformRoles)) return;
-    throw new EngineError('forbidden', 'transcript_forbidden', 'only the host and trust-and-safety staff can read this transcript');
+  async #listenerCount(room: RoomRecord): Promise<number> {
+    return room.status === 'live' ? this.stage.listenerCount(room.id) : 0;
   }
 
-  async join(member: Principal, id: string): Promise<JoinTicket> {
-    const room = await this.get(id);
-    if (room.status === 'ended') throw new EngineError('conflict', 'room_ended', 'room has ended', 'roomId');
-    const isHost = room.hostMemberId === member.memberId;
-    const token = await this.livekit.mintToken({ identity: member.memberId, room: room.livekitName, canPublish: isHost });
-    return { url: this.livekit.url, token, identity: member.memberId, role: isHost ? 'host' : 'listener', canPublish: isHost };
+  async #joinContext(room: RoomRecord, memberId: string): Promise<Omit<JoinContext, 'listenerCount'> & { listenerCount: number }> {
+    if (memberId === room.hostMemberId) {
+      return { listenerCount: 0, isBanned: false, hostBlockedMember: false, memberBlockedHost: false };
+    }
+    const [banned, hostBlockedMember, memberBlockedHost, isConnectedToHost, isGroupMember, isInvited] = await Promise.all([
+      this.#isBanned(room, memberId),
+      this.social.hasBlocked(room.hostMemberId, memberId),
+      this.social.hasBlocked(memberId, room.hostMemberId),
+      room.visibility === 'connections_or_group' ? this.social.areConnected(memberId, room.hostMemberId) : Promise.resolve(false),
+      room.groupId ? this.social.isGroupMember(room.groupId, memberId) : Promise.resolve(false),
+      this.#store.isInvited(room.id, memberId),
+    ]);
+    return { listenerCount: 0, isBanned: banned, hostBlockedMember, memberBlockedHost, isConnectedToHost, isGroupMember, isInvited };
   }
+
+  async #isBanned(room: RoomRecord, memberId: string): Promise<boolean> {
+    // A scheduled room has no stage yet, so nobody is banned from it.
+    return room.status === 'scheduled' ? false : this.stage.isBanned(room.id, memberId);
+  }
+
+  async #view(room: RoomRecord, memberId: string): Promise<RoomView> {
+    const { seq: _seq, livekitName: _name, ...rest } = room;
+    const rsvp = await this.#store.rsvpInfo(room.id, memberId);
+    return { ...rest, rsvpCount: rsvp.count, rsvpd: rsvp.mine, transcriptionNotice: TRANSCRIPTION_NOTICE };
+  }
+}
+
+function joinFacts(room: RoomRecord): JoinRoomFacts {
+  return { hostId: room.hostMemberId, state: room.status, visibility: room.visibility, maxListeners: room.maxListeners, groupId: room.groupId };
+}
+
+function lifecycleOf(room: RoomRecord) {
+  return {
+    state: room.status,
+    scheduledFor: room.scheduledFor ? Date.parse(room.scheduledFor) : null,
+    startedAt: room.startedAt ? Date.parse(room.startedAt) : null,
+    endedAt: room.endedAt ? Date.parse(room.endedAt) : null,
+  };
+}
+
+/** Topics are tags: lower-case, trimmed, unique, in the order given. */
+export function normalizeTopics(topics: readonly string[]): string[] {
+  return [...new Set(topics.map((t) => t.trim().toLowerCase()).filter((t) => t.length > 0))];
 }

@@ -1,7 +1,9 @@
-// Rooms as persisted: the engine's record of each audio room and its lifecycle.
+// Rooms as persisted: the record of each audio room, its lifecycle, RSVPs, invitations and media presence.
 import type pg from 'pg';
+import type { RoomVisibility } from '../access/roles.js';
 
 export type RoomStatus = 'scheduled' | 'live' | 'ended';
+export type EndedReason = 'host' | 'empty' | 'staff' | 'cancelled';
 
 export interface RoomRecord {
   id: string;
@@ -9,10 +11,45 @@ export interface RoomRecord {
   hostMemberId: string;
   title: string;
   description: string;
+  topics: string[];
+  groupId: string | null;
+  visibility: RoomVisibility;
+  maxListeners: number;
+  handRaisingEnabled: boolean;
   status: RoomStatus;
+  scheduledFor: string | null;
   createdAt: string;
   startedAt: string | null;
   endedAt: string | null;
+  endedReason: EndedReason | null;
+  /** Keyset cursor for listings. */
+  seq: string;
+}
+
+export interface NewRoom {
+  id: string;
+  livekitName: string;
+  hostMemberId: string;
+  title: string;
+  description: string;
+  topics: string[];
+  groupId: string | null;
+  visibility: RoomVisibility;
+  maxListeners: number;
+  handRaisingEnabled: boolean;
+  status: RoomStatus;
+  scheduledFor: Date | null;
+  startedAt: Date | null;
+}
+
+export interface RoomListFilter {
+  status: 'live' | 'scheduled';
+  topic?: string;
+  groupId?: string;
+  hostMemberId?: string;
+  /** Exclusive keyset cursor (seq). */
+  afterSeq?: string;
+  limit: number;
 }
 
 interface Row {
@@ -21,21 +58,46 @@ interface Row {
   host_member_id: string;
   title: string;
   description: string;
+  topics: string[];
+  group_id: string | null;
+  visibility: RoomVisibility;
+  max_listeners: number;
+  hand_raising_enabled: boolean;
   status: RoomStatus;
+  scheduled_for: Date | null;
   created_at: Date;
   started_at: Date | null;
   ended_at: Date | null;
+  ended_reason: EndedReason | null;
+  seq: string;
 }
 
-const COLUMNS = 'id, livekit_name, host_member_id, title, description, status, created_at, started_at, ended_at';
+const COLUMNS = `id, livekit_name, host_member_id, title, description, topics, group_id, visibility, max_listeners,
+  hand_raising_enabled, status, scheduled_for, created_at, started_at, ended_at, ended_reason, seq`;
 
 export class RoomStore {
   constructor(private readonly pool: pg.Pool) {}
 
-  async insert(room: Omit<RoomRecord, 'createdAt' | 'startedAt' | 'endedAt'> & { startedAt: Date | null }): Promise<RoomRecord> {
+  async insert(room: NewRoom): Promise<RoomRecord> {
     const { rows } = await this.pool.query<Row>(
-      `INSERT INTO rooms (id, livekit_name, host_member_id, title, description, status, started_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,
-      [room.id, room.livekitName, room.hostMemberId, room.title, room.description, room.status, room.startedAt],
+      `INSERT INTO rooms (id, livekit_name, host_member_id, title, description, topics, group_id, visibility, max_listeners,
+         hand_raising_enabled, status, scheduled_for, started_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING ${COLUMNS}`,
+      [
+        room.id,
+        room.livekitName,
+        room.hostMemberId,
+        room.title,
+        room.description,
+        room.topics,
+        room.groupId,
+        room.visibility,
+        room.maxListeners,
+        room.handRaisingEnabled,
+        room.status,
+        room.scheduledFor,
+        room.startedAt,
+      ],
     );
     return toRecord(rows[0]!);
   }
@@ -49,6 +111,120 @@ export class RoomStore {
     const { rows } = await this.pool.query<Row>(`SELECT ${COLUMNS} FROM rooms WHERE livekit_name = $1`, [name]);
     return rows[0] && toRecord(rows[0]);
   }
+
+  /** Moves a room from one status to the next only if it is still in the expected one; undefined when it was not. */
+  async transition(
+    id: string,
+    from: RoomStatus,
+    to: { status: RoomStatus; startedAt?: Date; endedAt?: Date; endedReason?: EndedReason; scheduledFor?: Date | null },
+  ): Promise<RoomRecord | undefined> {
+    const { rows } = await this.pool.query<Row>(
+      `UPDATE rooms SET status = $3,
+         started_at = COALESCE($4, started_at),
+         ended_at = COALESCE($5, ended_at),
+         ended_reason = COALESCE($6, ended_reason),
+         scheduled_for = CASE WHEN $7::boolean THEN $8 ELSE scheduled_for END
+       WHERE id = $1 AND status = $2 RETURNING ${COLUMNS}`,
+      [id, from, to.status, to.startedAt ?? null, to.endedAt ?? null, to.endedReason ?? null, to.scheduledFor !== undefined, to.scheduledFor ?? null],
+    );
+    return rows[0] && toRecord(rows[0]);
+  }
+
+  /** Live rooms newest first; scheduled rooms soonest first. */
+  async list(filter: RoomListFilter): Promise<RoomRecord[]> {
+    const where = ['status = $1'];
+    const params: unknown[] = [filter.status];
+    const add = (sql: string, value: unknown) => {
+      params.push(value);
+      where.push(sql.replace('?', `$${params.length}`));
+    };
+    if (filter.topic) add('? = ANY(topics)', filter.topic);
+    if (filter.groupId) add('group_id = ?', filter.groupId);
+    if (filter.hostMemberId) add('host_member_id = ?', filter.hostMemberId);
+    if (filter.afterSeq) add(filter.status === 'live' ? 'seq < ?' : 'seq > ?', filter.afterSeq);
+    params.push(filter.limit);
+    const order = filter.status === 'live' ? 'seq DESC' : 'seq ASC';
+    const { rows } = await this.pool.query<Row>(`SELECT ${COLUMNS} FROM rooms WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT $${params.length}`, params);
+    return rows.map(toRecord);
+  }
+
+  async addRsvp(roomId: string, memberId: string): Promise<void> {
+    await this.pool.query('INSERT INTO room_rsvps (room_id, member_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [roomId, memberId]);
+  }
+
+  async removeRsvp(roomId: string, memberId: string): Promise<void> {
+    await this.pool.query('DELETE FROM room_rsvps WHERE room_id = $1 AND member_id = $2', [roomId, memberId]);
+  }
+
+  async rsvpInfo(roomId: string, memberId: string): Promise<{ count: number; mine: boolean }> {
+    const { rows } = await this.pool.query<{ count: string; mine: boolean }>(
+      'SELECT count(*) AS count, bool_or(member_id = $2) AS mine FROM room_rsvps WHERE room_id = $1',
+      [roomId, memberId],
+    );
+    return { count: Number(rows[0]?.count ?? 0), mine: rows[0]?.mine ?? false };
+  }
+
+  async addInvitation(roomId: string, memberId: string, invitedBy: string): Promise<boolean> {
+    const res = await this.pool.query('INSERT INTO room_invitations (room_id, member_id, invited_by) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [roomId, memberId, invitedBy]);
+    return res.rowCount === 1;
+  }
+
+  async isInvited(roomId: string, memberId: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query('SELECT 1 FROM room_invitations WHERE room_id = $1 AND member_id = $2', [roomId, memberId]);
+    return (rowCount ?? 0) > 0;
+  }
+
+  async participantJoined(roomId: string, p: { identity: string; sid: string; isAgent: boolean; at: Date }): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO room_presence (room_id, identity, participant_sid, is_agent, joined_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (room_id, participant_sid) DO NOTHING`,
+      [roomId, p.identity, p.sid, p.isAgent, p.at],
+    );
+  }
+
+  async participantLeft(roomId: string, sid: string, at: Date): Promise<void> {
+    await this.pool.query('UPDATE room_presence SET left_at = $3 WHERE room_id = $1 AND participant_sid = $2 AND left_at IS NULL', [roomId, sid, at]);
+  }
+
+  /** Whether the identity still has a media session open (it may have reconnected before the old one left). */
+  async hasOpenSession(roomId: string, identity: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query('SELECT 1 FROM room_presence WHERE room_id = $1 AND identity = $2 AND left_at IS NULL', [roomId, identity]);
+    return (rowCount ?? 0) > 0;
+  }
+
+  async trackPublished(roomId: string, t: { trackSid: string; identity: string; source: string; at: Date }): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO room_tracks (room_id, track_sid, identity, source, published_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
+      [roomId, t.trackSid, t.identity, t.source, t.at],
+    );
+  }
+
+  async trackUnpublished(roomId: string, trackSid: string, at: Date): Promise<void> {
+    await this.pool.query('UPDATE room_tracks SET unpublished_at = $3 WHERE room_id = $1 AND track_sid = $2 AND unpublished_at IS NULL', [roomId, trackSid, at]);
+  }
+
+  async presence(roomId: string): Promise<{ connected: { identity: string; isAgent: boolean; joinedAt: string }[]; tracks: { trackSid: string; identity: string; source: string }[] }> {
+    const [people, tracks] = await Promise.all([
+      this.pool.query<{ identity: string; is_agent: boolean; joined_at: Date }>(
+        'SELECT identity, is_agent, joined_at FROM room_presence WHERE room_id = $1 AND left_at IS NULL ORDER BY joined_at',
+        [roomId],
+      ),
+      this.pool.query<{ track_sid: string; identity: string; source: string }>(
+        'SELECT track_sid, identity, source FROM room_tracks WHERE room_id = $1 AND unpublished_at IS NULL ORDER BY published_at',
+        [roomId],
+      ),
+    ]);
+    return {
+      connected: people.rows.map((r) => ({ identity: r.identity, isAgent: r.is_agent, joinedAt: r.joined_at.toISOString() })),
+      tracks: tracks.rows.map((r) => ({ trackSid: r.track_sid, identity: r.identity, source: r.source })),
+    };
+  }
+
+  /** Records a webhook delivery; false when this event id was already handled. */
+  async recordWebhook(id: string, event: string, roomName: string | undefined): Promise<boolean> {
+    const res = await this.pool.query('INSERT INTO livekit_webhook_events (id, event, room_name) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [id, event, roomName ?? null]);
+    return res.rowCount === 1;
+  }
 }
 
 function toRecord(r: Row): RoomRecord {
@@ -58,9 +234,17 @@ function toRecord(r: Row): RoomRecord {
     hostMemberId: r.host_member_id,
     title: r.title,
     description: r.description,
+    topics: r.topics,
+    groupId: r.group_id,
+    visibility: r.visibility,
+    maxListeners: r.max_listeners,
+    handRaisingEnabled: r.hand_raising_enabled,
     status: r.status,
+    scheduledFor: r.scheduled_for?.toISOString() ?? null,
     createdAt: r.created_at.toISOString(),
     startedAt: r.started_at?.toISOString() ?? null,
     endedAt: r.ended_at?.toISOString() ?? null,
+    endedReason: r.ended_reason,
+    seq: String(r.seq),
   };
 }

@@ -1,0 +1,73 @@
+// What a profile may hold. One zod schema serves the API (400 naming the field) and the service (direct callers
+// such as the matcher get the same rules). Limits keep a profile small enough to embed and render.
+import { z } from 'zod';
+import { EngineError } from '../engine-error.js';
+import type { ExperienceEntry } from './types.js';
+
+export const PROFILE_LIMITS = {
+  displayName: 100,
+  headline: 200,
+  company: 200,
+  photoUrl: 2048,
+  experienceEntries: 30,
+  experienceTitle: 120,
+  experienceCompany: 120,
+  experienceDescription: 2000,
+  /** Years are bounded by constants rather than "now" so validation never reads the clock. */
+  minYear: 1900,
+  maxYear: 2100,
+} as const;
+
+const Year = z.number().int().min(PROFILE_LIMITS.minYear).max(PROFILE_LIMITS.maxYear);
+
+/** Only https with a real domain: the photo is fetched by other members' clients, so no plain http and no credentials. */
+export const PhotoUrlSchema = z
+  .string()
+  .max(PROFILE_LIMITS.photoUrl)
+  .refine(isPhotoUrl, 'must be an https:// URL with a domain name and no credentials')
+  .meta({ format: 'uri' });
+
+/** One check rather than several, so a bad URL is reported once. WHATWG parsing forgives `https:/host`; we do not. */
+function isPhotoUrl(value: string): boolean {
+  if (!/^https:\/\//i.test(value) || !URL.canParse(value)) return false;
+  const url = new URL(value);
+  return url.protocol === 'https:' && z.regexes.domain.test(url.hostname) && !url.username && !url.password;
+}
+
+export const ExperienceEntrySchema = z
+  .strictObject({
+    title: z.string().trim().min(1).max(PROFILE_LIMITS.experienceTitle),
+    company: z.string().trim().min(1).max(PROFILE_LIMITS.experienceCompany),
+    startYear: Year,
+    endYear: Year.nullable().default(null),
+    description: z.string().trim().max(PROFILE_LIMITS.experienceDescription).default(''),
+  })
+  .refine((e) => e.endYear === null || e.endYear >= e.startYear, { path: ['endYear'], error: 'must not be before startYear' });
+
+export const ProfilePatchSchema = z.strictObject({
+  displayName: z.string().trim().min(1).max(PROFILE_LIMITS.displayName).optional(),
+  headline: z.string().trim().max(PROFILE_LIMITS.headline).optional(),
+  company: z.string().trim().max(PROFILE_LIMITS.company).optional(),
+  /** null removes the photo. */
+  photoUrl: PhotoUrlSchema.nullable().optional(),
+  /** Replaces the whole list, in the order given. */
+  experience: z.array(ExperienceEntrySchema).max(PROFILE_LIMITS.experienceEntries).optional(),
+});
+
+export type ProfilePatchInput = z.input<typeof ProfilePatchSchema>;
+export interface ProfilePatch {
+  displayName?: string;
+  headline?: string;
+  company?: string;
+  photoUrl?: string | null;
+  experience?: ExperienceEntry[];
+}
+
+/** Validates and normalises a patch; the EngineError names the first offending field, e.g. `experience.2.endYear`. */
+export function parseProfilePatch(input: unknown): ProfilePatch {
+  const result = ProfilePatchSchema.safeParse(input);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const field = issue.path.map(String).join('.') || 'profile';
+  throw new EngineError('invalid', 'invalid_profile', `invalid ${field}: ${issue.message}`, field);
+}

@@ -1,0 +1,43 @@
+// Discovery: live rooms by topic and group, newest first, paged.
+import test from 'ava';
+import { startTestStack, type TestStack } from '../support/stack.js';
+import { createRoom } from './_helpers.js';
+
+let env: TestStack;
+test.before(async () => {
+  env = await startTestStack({ workers: 0 });
+});
+test.after.always(() => env?.stop());
+
+test('filter live rooms by topic, newest first, across pages', async (t) => {
+  const host = await env.api.signUp('Dee Discover');
+  const viewer = await env.api.signUp('Vic Viewer');
+  const a = await createRoom(host.client, { title: 'Rust at work', topics: ['rust', 'systems'] });
+  await createRoom(host.client, { title: 'Sales', topics: ['sales'] });
+  const c = await createRoom(host.client, { title: 'Rust hiring', topics: ['Rust'] });
+
+  const page1 = await viewer.client.get('/v1/rooms?topic=rust&limit=1');
+  t.is(page1.status, 200);
+  t.deepEqual(page1.body.items.map((r: { id: string }) => r.id), [c.id]);
+  t.truthy(page1.body.nextCursor);
+  const page2 = await viewer.client.get(`/v1/rooms?topic=rust&limit=1&cursor=${page1.body.nextCursor}`);
+  t.deepEqual(page2.body.items.map((r: { id: string }) => r.id), [a.id]);
+  const page3 = await viewer.client.get(`/v1/rooms?topic=rust&limit=1&cursor=${page2.body.nextCursor}`);
+  t.deepEqual(page3.body.items, []);
+  t.is(page3.body.nextCursor, null);
+});
+
+test('a group room is listed under its group, and only group members can host there', async (t) => {
+  const owner = await env.api.signUp('Gwen Group');
+  const outsider = await env.api.signUp('Olly Out');
+  const group = await owner.client.post('/v1/groups', { name: 'Platform engineers', visibility: 'open' });
+  t.is(group.status, 201, JSON.stringify(group.body));
+  const groupId = group.body.id;
+  const room = await createRoom(owner.client, { title: 'Oncall retro', groupId });
+  const listed = await outsider.client.get(`/v1/rooms?groupId=${groupId}`);
+  t.deepEqual(listed.body.items.map((r: { id: string }) => r.id), [room.id]);
+
+  const refused = await outsider.client.post('/v1/rooms', { title: 'Hijack', groupId });
+  t.is(refused.status, 403);
+  t.is(refused.body.error.code, 'not_group_member');
+});
