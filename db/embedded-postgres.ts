@@ -1,9 +1,11 @@
 // PGlite (PostgreSQL in WASM, with pgvector) behind a PostgreSQL wire-protocol socket, so the same `pg` code
 // serves the embedded default and a real cluster. Used when no PostgreSQL is configured or reachable.
+// The socket is our PgliteWireServer rather than pglite-socket's server, which interleaves concurrent
+// connections' extended-protocol messages (see pglite-wire-server.ts).
 import fs from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { PgliteWireServer } from './pglite-wire-server.js';
 
 export interface EmbeddedPostgresOptions {
   /** Directory for the database files; `undefined` keeps everything in memory (tests). */
@@ -11,13 +13,11 @@ export interface EmbeddedPostgresOptions {
   host?: string;
   /** 0 picks a free port. */
   port: number;
-  /** The socket server multiplexes clients onto one PGlite; its default of 1 breaks a `pg` Pool. */
-  maxConnections?: number;
 }
 
 export class EmbeddedPostgres {
   #db: PGlite | undefined;
-  #server: PGLiteSocketServer | undefined;
+  #server: PgliteWireServer | undefined;
   #url: string | undefined;
 
   constructor(private readonly options: EmbeddedPostgresOptions) {
@@ -37,14 +37,9 @@ export class EmbeddedPostgres {
     const db = await PGlite.create({ dataDir: this.options.dataDir, extensions: { vector } });
     await db.exec('CREATE EXTENSION IF NOT EXISTS vector');
     const host = this.options.host ?? '127.0.0.1';
-    const server = new PGLiteSocketServer({
-      db,
-      host,
-      port: this.options.port,
-      maxConnections: this.options.maxConnections ?? 16,
-    });
+    const server = new PgliteWireServer({ db, host, port: this.options.port });
     await server.start();
-    const port = Number(server.getServerConn().split(':').pop());
+    const port = server.port;
     this.#db = db;
     this.#server = server;
     this.#url = `postgres://postgres@${host}:${port}/postgres`;

@@ -13,7 +13,8 @@ const SENTENCE = 'Welcome to the roundtable. Today we talk about hiring senior e
 let env: TestStack;
 
 test.before(async () => {
-  env = await startTestStack({ db: 'postgres', workers: 1 });
+  // TEST_STACK_DB=embedded runs this against the embedded PGlite; spoken-transcript-embedded.test.ts does so in CI.
+  env = await startTestStack({ workers: 1 });
   await env.stack.workersRegistered;
 });
 

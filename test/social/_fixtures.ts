@@ -1,8 +1,7 @@
 // One database per backend per test file (opened on first use), with the social services over it. Tests stay
 // independent because each inserts its own fresh members. Members are inserted as identity would store them.
-// Files using it run their tests serially: pglite-socket interleaves the extended-protocol messages of concurrent
-// connections outside transactions (electric-sql/pglite#1046), so concurrent tests on one PGlite would clobber
-// each other's statements.
+// Files using it run their tests serially, a leftover from pglite-socket's server, which interleaved concurrent
+// connections' extended-protocol messages (electric-sql/pglite#1046); db/pglite-wire-server.ts now prevents that.
 import { randomUUID } from 'node:crypto';
 import type { ExecutionContext } from 'ava';
 import type { Database, DatabaseKind } from '../../db/database.js';

@@ -21,7 +21,8 @@ export interface TestStack {
 
 export async function startTestStack(options: { db?: DatabaseKind; workers?: number; env?: Record<string, string> } = {}): Promise<TestStack> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'rt-stack-'));
-  const kind = options.db ?? 'postgres';
+  // TEST_STACK_DB=embedded runs any end-to-end file against the embedded PGlite instead.
+  const kind = options.db ?? (process.env.TEST_STACK_DB === 'embedded' ? 'embedded' : 'postgres');
   // Postgres: a fresh database cloned from the test template. Embedded: the stack starts PGlite itself.
   const testDb = kind === 'postgres' ? await createTestDatabase('postgres', { migrate: false }) : undefined;
   const env: Record<string, string> = {
