@@ -74,7 +74,8 @@ export function mayViewStage(state: StageState, room: StageRoomFacts, viewer: St
 
 export function isModeratorView(state: StageState, viewer: StageViewer): boolean {
   const role = state.roleOf(viewer.memberId);
-  return role === 'host' || role === 'co_host' || isStaff(viewer.platformRoles);
+  // The host moderates their room even before (or between) being connected to it.
+  return role === 'host' || role === 'co_host' || viewer.memberId === state.hostId || isStaff(viewer.platformRoles);
 }
 
 /** The stage as `viewer` may see it; without a viewer, the audience view that is broadcast to the room. */
