@@ -117,7 +117,8 @@ export async function startStack(config: Config, log: Logger, options: StackOpti
     const registrations: Promise<void>[] = [];
     for (let i = 0; i < count; i++) {
       const child = spawn(process.execPath, [...process.execArgv, CLI_MAIN, 'worker'], {
-        env: { ...process.env, ...options.workerEnv, DATABASE_URL: database.url, LIVEKIT_URL: config.livekit.url },
+        // NODE_ENV=production unless set: rtc-node logs every WebRTC callback at debug level otherwise.
+        env: { NODE_ENV: 'production', ...process.env, ...options.workerEnv, DATABASE_URL: database.url, LIVEKIT_URL: config.livekit.url },
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       });
       registrations.push(

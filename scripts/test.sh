@@ -23,7 +23,7 @@ count() {
   p=$(grep -Eo '^\s*[0-9]+ tests? passed' "$out" | grep -Eo '[0-9]+' | tail -1)
   f=$(grep -Eo '^\s*[0-9]+ tests? failed' "$out" | grep -Eo '[0-9]+' | tail -1)
   # Tests still pending after a timeout, and uncaught errors, are failures too.
-  u=$(grep -Eo '^\s*[0-9]+ (uncaught exceptions?|unhandled rejections?|tests? remained pending after a timeout)' "$out" | awk '{s += $1} END {print s + 0}')
+  u=$(grep -Eo '^\s*[0-9]+ (uncaught exceptions?|unhandled rejections?|tests? remained pending after a timeout|hooks? failed)' "$out" | awk '{s += $1} END {print s + 0}')
   passed=$((passed + ${p:-0}))
   failed=$((failed + ${f:-0} + ${u:-0}))
 }

@@ -14,7 +14,9 @@ import {
   type RemoteTrack,
 } from '@livekit/rtc-node';
 import type { ApiClient } from '../support/api-client.js';
-import type { TestStack } from '../support/stack.js';
+import test from 'ava';
+import { dispose } from '@livekit/rtc-node';
+import { startTestStack, type TestStack } from '../support/stack.js';
 
 export interface Member {
   client: ApiClient;
@@ -240,4 +242,41 @@ export class ToneParticipant {
     this.#source = undefined;
     await this.room.disconnect().catch(() => undefined);
   }
+}
+
+/** One stack per test file plus the rtc participants its tests connect, all torn down after the file. */
+export interface RtcRig {
+  readonly env: TestStack;
+  /** Joins through the API and connects a real rtc-node participant with the ticket. */
+  enter(member: Member, roomId: string): Promise<ToneParticipant>;
+  /** Registers a participant the test connected itself, so it is disconnected after the file. */
+  keep(p: ToneParticipant): ToneParticipant;
+}
+
+export function useRtcRig(): RtcRig {
+  let env: TestStack | undefined;
+  const connected: ToneParticipant[] = [];
+  test.before(async () => {
+    env = await startTestStack({ workers: 0 });
+  });
+  test.after.always(async () => {
+    for (const p of connected) await p.disconnect();
+    await env?.stop();
+    await dispose();
+  });
+  return {
+    get env(): TestStack {
+      if (!env) throw new Error('the test stack is not started yet');
+      return env;
+    },
+    async enter(member: Member, roomId: string): Promise<ToneParticipant> {
+      const p = await ToneParticipant.connect(member.name, await join(member, roomId));
+      connected.push(p);
+      return p;
+    },
+    keep(p: ToneParticipant): ToneParticipant {
+      connected.push(p);
+      return p;
+    },
+  };
 }

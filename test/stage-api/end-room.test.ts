@@ -1,34 +1,22 @@
 // The host ends the room for everyone: participants are disconnected, the room reads as ended, and the stage
 // refuses further commands. A co-host cannot end it.
 import test from 'ava';
-import { dispose, RoomEvent } from '@livekit/rtc-node';
-import { startTestStack, type TestStack } from '../support/stack.js';
-import { ToneParticipant, join, liveRoom, makeCohost, ok, signUp, staffMember } from './_fixtures.js';
+import { RoomEvent } from '@livekit/rtc-node';
+import { ToneParticipant, join, liveRoom, makeCohost, ok, signUp, staffMember, useRtcRig } from './_fixtures.js';
 
-let env: TestStack;
-const connected: ToneParticipant[] = [];
-
-test.before(async () => {
-  env = await startTestStack({ workers: 0 });
-});
-
-test.after.always(async () => {
-  for (const p of connected) await p.disconnect();
-  await env?.stop();
-  await dispose();
-});
+const rig = useRtcRig();
 
 test('the host ends the room: everyone is disconnected and the stage is closed', async (t) => {
   t.timeout(90_000);
-  const host = await signUp(env, 'Hana Host');
-  const cole = await signUp(env, 'Cole Cohost');
-  const lee = await signUp(env, 'Lee Listener');
+  const host = await signUp(rig.env, 'Hana Host');
+  const cole = await signUp(rig.env, 'Cole Cohost');
+  const lee = await signUp(rig.env, 'Lee Listener');
   const roomId = await liveRoom(host);
   await join(host, roomId);
   await join(cole, roomId);
   await makeCohost(host, cole, roomId);
   const leeRtc = await ToneParticipant.connect(lee.name, await join(lee, roomId));
-  connected.push(leeRtc);
+  rig.keep(leeRtc);
 
   const denied = await cole.client.post(`/v1/rooms/${roomId}/end`);
   t.is(denied.status, 403);
@@ -54,10 +42,10 @@ test('the host ends the room: everyone is disconnected and the stage is closed',
 });
 
 test('trust-and-safety staff can end a room they are not in', async (t) => {
-  const host = await signUp(env, 'Hana Host');
+  const host = await signUp(rig.env, 'Hana Host');
   const roomId = await liveRoom(host);
   await join(host, roomId);
-  const staff = await staffMember(env, 'Sam Safety');
+  const staff = await staffMember(rig.env, 'Sam Safety');
   const ended = await staff.client.post(`/v1/rooms/${roomId}/end`);
   t.is(ended.status, 200, JSON.stringify(ended.body));
   t.true(ended.body.ended);

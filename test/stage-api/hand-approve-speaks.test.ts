@@ -1,34 +1,16 @@
 // Hand path, end to end: a listener raises a hand, the host sees it in the stage, approves, and from then on the
 // listener's microphone publishes and another listener hears it (real LiveKit, real rtc-node, real PostgreSQL).
 import test from 'ava';
-import { dispose } from '@livekit/rtc-node';
-import { startTestStack, type TestStack } from '../support/stack.js';
-import { type Member, ToneParticipant, join, liveRoom, ok, signUp } from './_fixtures.js';
+import { type Member, ToneParticipant, join, liveRoom, ok, signUp, useRtcRig } from './_fixtures.js';
 
-let env: TestStack;
-const connected: ToneParticipant[] = [];
-
-test.before(async () => {
-  env = await startTestStack({ workers: 0 });
-});
-
-test.after.always(async () => {
-  for (const p of connected) await p.disconnect();
-  await env?.stop();
-  await dispose();
-});
-
-async function enter(member: Member, roomId: string): Promise<ToneParticipant> {
-  const p = await ToneParticipant.connect(member.name, await join(member, roomId));
-  connected.push(p);
-  return p;
-}
+const rig = useRtcRig();
+const enter = (member: Member, roomId: string) => rig.enter(member, roomId);
 
 test('raise hand -> host sees it -> approve -> the new speaker publishes and a listener hears the tone', async (t) => {
   t.timeout(120_000);
-  const host = await signUp(env, 'Hana Host');
-  const lee = await signUp(env, 'Lee Listener');
-  const ann = await signUp(env, 'Ann Audience');
+  const host = await signUp(rig.env, 'Hana Host');
+  const lee = await signUp(rig.env, 'Lee Listener');
+  const ann = await signUp(rig.env, 'Ann Audience');
   const roomId = await liveRoom(host);
   await enter(host, roomId);
   const leeRtc = await enter(lee, roomId);
@@ -55,7 +37,7 @@ test('raise hand -> host sees it -> approve -> the new speaker publishes and a l
   t.true(rms > 2000, `rms ${rms}`);
 
   // The stage remembers who brought whom on stage and when the speaker consented to transcription.
-  const { rows } = await env.stack.database.pool.query(
+  const { rows } = await rig.env.stack.database.pool.query(
     `SELECT actor, target, payload FROM room_stage_events WHERE room_id = $1 AND type = 'stage_joined' AND target = $2`,
     [roomId, lee.memberId],
   );

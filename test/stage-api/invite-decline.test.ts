@@ -1,31 +1,18 @@
 // The invite path needs both keys: after the host invites a listener and the listener declines, they are still a
 // listener and LiveKit still refuses their microphone.
 import test from 'ava';
-import { dispose } from '@livekit/rtc-node';
-import { startTestStack, type TestStack } from '../support/stack.js';
-import { ToneParticipant, join, liveRoom, ok, signUp } from './_fixtures.js';
+import { ToneParticipant, join, liveRoom, ok, signUp, useRtcRig } from './_fixtures.js';
 
-let env: TestStack;
-const connected: ToneParticipant[] = [];
-
-test.before(async () => {
-  env = await startTestStack({ workers: 0 });
-});
-
-test.after.always(async () => {
-  for (const p of connected) await p.disconnect();
-  await env?.stop();
-  await dispose();
-});
+const rig = useRtcRig();
 
 test('invite -> decline leaves the listener unable to publish', async (t) => {
   t.timeout(90_000);
-  const host = await signUp(env, 'Hana Host');
-  const lee = await signUp(env, 'Lee Listener');
+  const host = await signUp(rig.env, 'Hana Host');
+  const lee = await signUp(rig.env, 'Lee Listener');
   const roomId = await liveRoom(host);
   await join(host, roomId);
   const leeRtc = await ToneParticipant.connect(lee.name, await join(lee, roomId));
-  connected.push(leeRtc);
+  rig.keep(leeRtc);
 
   const invited = await ok(host, 'POST', `/v1/rooms/${roomId}/stage/invites`, { memberId: lee.memberId });
   t.deepEqual(invited.moderation.invites.map((v: { identity: string }) => v.identity), [lee.memberId]);
@@ -45,12 +32,12 @@ test('invite -> decline leaves the listener unable to publish', async (t) => {
 
 test('invite -> accept brings the listener on stage and the microphone publishes', async (t) => {
   t.timeout(90_000);
-  const host = await signUp(env, 'Hana Host');
-  const ivy = await signUp(env, 'Ivy Invitee');
+  const host = await signUp(rig.env, 'Hana Host');
+  const ivy = await signUp(rig.env, 'Ivy Invitee');
   const roomId = await liveRoom(host);
   await join(host, roomId);
   const ivyRtc = await ToneParticipant.connect(ivy.name, await join(ivy, roomId));
-  connected.push(ivyRtc);
+  rig.keep(ivyRtc);
 
   await ok(host, 'POST', `/v1/rooms/${roomId}/stage/invites`, { memberId: ivy.memberId });
   const accepted = await ok(ivy, 'POST', `/v1/rooms/${roomId}/stage/invite/accept`);

@@ -1,34 +1,17 @@
 // Moving a speaker to the audience takes the microphone away at once: LiveKit unpublishes the track (listeners see
 // TrackUnpublished) and a new publish attempt by the former speaker fails.
 import test from 'ava';
-import { dispose, RoomEvent } from '@livekit/rtc-node';
-import { startTestStack, type TestStack } from '../support/stack.js';
-import { type Member, ToneParticipant, bringOnStage, join, liveRoom, ok, signUp } from './_fixtures.js';
+import { RoomEvent } from '@livekit/rtc-node';
+import { type Member, ToneParticipant, bringOnStage, join, liveRoom, ok, signUp, useRtcRig } from './_fixtures.js';
 
-let env: TestStack;
-const connected: ToneParticipant[] = [];
-
-test.before(async () => {
-  env = await startTestStack({ workers: 0 });
-});
-
-test.after.always(async () => {
-  for (const p of connected) await p.disconnect();
-  await env?.stop();
-  await dispose();
-});
-
-async function enter(member: Member, roomId: string): Promise<ToneParticipant> {
-  const p = await ToneParticipant.connect(member.name, await join(member, roomId));
-  connected.push(p);
-  return p;
-}
+const rig = useRtcRig();
+const enter = (member: Member, roomId: string) => rig.enter(member, roomId);
 
 test('move to audience unpublishes the speaker and a new publish attempt fails', async (t) => {
   t.timeout(120_000);
-  const host = await signUp(env, 'Hana Host');
-  const sam = await signUp(env, 'Sam Speaker');
-  const ann = await signUp(env, 'Ann Audience');
+  const host = await signUp(rig.env, 'Hana Host');
+  const sam = await signUp(rig.env, 'Sam Speaker');
+  const ann = await signUp(rig.env, 'Ann Audience');
   const roomId = await liveRoom(host);
   await enter(host, roomId);
   const samRtc = await enter(sam, roomId);

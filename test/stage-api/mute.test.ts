@@ -1,34 +1,17 @@
 // A moderator mutes a speaker: LiveKit mutes the published microphone and the room sees TrackMuted. The speaker
 // stays on stage.
 import test from 'ava';
-import { dispose, RoomEvent } from '@livekit/rtc-node';
-import { startTestStack, type TestStack } from '../support/stack.js';
-import { type Member, ToneParticipant, bringOnStage, join, liveRoom, makeCohost, ok, signUp } from './_fixtures.js';
+import { RoomEvent } from '@livekit/rtc-node';
+import { type Member, ToneParticipant, bringOnStage, join, liveRoom, makeCohost, ok, signUp, useRtcRig } from './_fixtures.js';
 
-let env: TestStack;
-const connected: ToneParticipant[] = [];
-
-test.before(async () => {
-  env = await startTestStack({ workers: 0 });
-});
-
-test.after.always(async () => {
-  for (const p of connected) await p.disconnect();
-  await env?.stop();
-  await dispose();
-});
-
-async function enter(member: Member, roomId: string): Promise<ToneParticipant> {
-  const p = await ToneParticipant.connect(member.name, await join(member, roomId));
-  connected.push(p);
-  return p;
-}
+const rig = useRtcRig();
+const enter = (member: Member, roomId: string) => rig.enter(member, roomId);
 
 test('a co-host mutes a speaker: the track is muted for the room and the speaker stays on stage', async (t) => {
   t.timeout(90_000);
-  const host = await signUp(env, 'Hana Host');
-  const cole = await signUp(env, 'Cole Cohost');
-  const sam = await signUp(env, 'Sam Speaker');
+  const host = await signUp(rig.env, 'Hana Host');
+  const cole = await signUp(rig.env, 'Cole Cohost');
+  const sam = await signUp(rig.env, 'Sam Speaker');
   const roomId = await liveRoom(host);
   const hostRtc = await enter(host, roomId);
   await join(cole, roomId);
@@ -43,7 +26,7 @@ test('a co-host mutes a speaker: the track is muted for the room and the speaker
   await t.notThrowsAsync(muted, 'the host saw the track muted');
   t.true(after.onStage.some((p: { identity: string; role: string }) => p.identity === sam.memberId && p.role === 'speaker'));
   // Muting a listener makes no sense: there is nothing to mute.
-  const lee = await signUp(env, 'Lee Listener');
+  const lee = await signUp(rig.env, 'Lee Listener');
   await join(lee, roomId);
   const res = await cole.client.post(`/v1/rooms/${roomId}/stage/participants/${lee.memberId}/mute`);
   t.is(res.status, 409);

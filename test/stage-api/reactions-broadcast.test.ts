@@ -1,32 +1,19 @@
 // Reactions go through the API (listeners' tokens cannot publish data): they are counted in the stage and sent on
 // the roundtable.reactions data topic; every stage change reaches the room on roundtable.stage as the audience view.
 import test from 'ava';
-import { dispose } from '@livekit/rtc-node';
-import { startTestStack, type TestStack } from '../support/stack.js';
-import { ToneParticipant, eventually, join, liveRoom, ok, signUp } from './_fixtures.js';
+import { ToneParticipant, eventually, join, liveRoom, ok, signUp, useRtcRig } from './_fixtures.js';
 
-let env: TestStack;
-const connected: ToneParticipant[] = [];
-
-test.before(async () => {
-  env = await startTestStack({ workers: 0 });
-});
-
-test.after.always(async () => {
-  for (const p of connected) await p.disconnect();
-  await env?.stop();
-  await dispose();
-});
+const rig = useRtcRig();
 
 test('a reaction is counted in the stage and broadcast to the room; stage changes are broadcast as the audience view', async (t) => {
   t.timeout(90_000);
-  const host = await signUp(env, 'Hana Host');
-  const lee = await signUp(env, 'Lee Listener');
+  const host = await signUp(rig.env, 'Hana Host');
+  const lee = await signUp(rig.env, 'Lee Listener');
   const roomId = await liveRoom(host);
   const hostRtc = await ToneParticipant.connect(host.name, await join(host, roomId));
-  connected.push(hostRtc);
+  rig.keep(hostRtc);
   const leeRtc = await ToneParticipant.connect(lee.name, await join(lee, roomId));
-  connected.push(leeRtc);
+  rig.keep(leeRtc);
   const reactions = hostRtc.collect('roundtable.reactions');
   const states = hostRtc.collect('roundtable.stage');
 
@@ -54,8 +41,8 @@ test('a reaction is counted in the stage and broadcast to the room; stage change
 });
 
 test('an outsider cannot react', async (t) => {
-  const host = await signUp(env, 'Hana Host');
-  const olga = await signUp(env, 'Olga Outsider');
+  const host = await signUp(rig.env, 'Hana Host');
+  const olga = await signUp(rig.env, 'Olga Outsider');
   const roomId = await liveRoom(host);
   await join(host, roomId);
   const res = await olga.client.post(`/v1/rooms/${roomId}/stage/reactions`, { emoji: '👏' });

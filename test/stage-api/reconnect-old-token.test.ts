@@ -2,30 +2,17 @@
 // valid) does not get the microphone back: when LiveKit reports the connection (webhook), the stage re-admits them
 // as a listener and takes the publish grant away. This one necessarily waits for LiveKit's webhooks.
 import test from 'ava';
-import { dispose } from '@livekit/rtc-node';
 import { LiveKitGateway } from '../../engine/gateway/livekit-gateway.js';
-import { startTestStack, type TestStack } from '../support/stack.js';
-import { ToneParticipant, bringOnStage, eventually, join, liveRoom, ok, signUp } from './_fixtures.js';
+import { ToneParticipant, bringOnStage, eventually, join, liveRoom, ok, signUp, useRtcRig } from './_fixtures.js';
 
-let env: TestStack;
-const connected: ToneParticipant[] = [];
-
-test.before(async () => {
-  env = await startTestStack({ workers: 0 });
-});
-
-test.after.always(async () => {
-  for (const p of connected) await p.disconnect();
-  await env?.stop();
-  await dispose();
-});
+const rig = useRtcRig();
 
 test('reconnecting with a token minted while on stage does not restore publishing', async (t) => {
   t.timeout(120_000);
-  const { url, apiKey, apiSecret } = env.config.livekit;
-  const livekit = new LiveKitGateway({ url, apiKey, apiSecret, agentName: env.config.agent.name });
-  const host = await signUp(env, 'Hana Host');
-  const sam = await signUp(env, 'Sam Speaker');
+  const { url, apiKey, apiSecret } = rig.env.config.livekit;
+  const livekit = new LiveKitGateway({ url, apiKey, apiSecret, agentName: rig.env.config.agent.name });
+  const host = await signUp(rig.env, 'Hana Host');
+  const sam = await signUp(rig.env, 'Sam Speaker');
   const roomId = await liveRoom(host);
   await join(host, roomId);
   await join(sam, roomId);
@@ -35,7 +22,7 @@ test('reconnecting with a token minted while on stage does not restore publishin
   t.is(speakerTicket.role, 'speaker');
 
   const first = await ToneParticipant.connect(sam.name, speakerTicket);
-  connected.push(first);
+  rig.keep(first);
   await ok(host, 'POST', `/v1/rooms/${roomId}/stage/participants/${sam.memberId}/move-to-audience`);
   await first.disconnect();
   // LiveKit reports the departure; the stage lets Sam go.
@@ -49,7 +36,7 @@ test('reconnecting with a token minted while on stage does not restore publishin
   );
 
   const again = await ToneParticipant.connect(sam.name, speakerTicket);
-  connected.push(again);
+  rig.keep(again);
   await eventually(async () => ((await livekit.getParticipant(roomId, sam.memberId))?.canPublish === false ? true : undefined), 20_000, 'the grant to be revoked');
   const stage = (await sam.client.get(`/v1/rooms/${roomId}/stage`)).body;
   t.like(stage.you, { role: 'listener' }, 're-admitted as a listener with the consent given before');

@@ -1,32 +1,20 @@
 // Removing with a ban: LiveKit disconnects the participant at once, and joining again is refused with 403 banned.
 // Removing without a ban disconnects too, but the member may come back.
 import test from 'ava';
-import { dispose, RoomEvent } from '@livekit/rtc-node';
-import { startTestStack, type TestStack } from '../support/stack.js';
-import { JOIN_BODY, ToneParticipant, bringOnStage, join, liveRoom, ok, signUp } from './_fixtures.js';
+import { RoomEvent } from '@livekit/rtc-node';
+import { JOIN_BODY, ToneParticipant, bringOnStage, join, liveRoom, ok, signUp, useRtcRig } from './_fixtures.js';
 
-let env: TestStack;
-const connected: ToneParticipant[] = [];
-
-test.before(async () => {
-  env = await startTestStack({ workers: 0 });
-});
-
-test.after.always(async () => {
-  for (const p of connected) await p.disconnect();
-  await env?.stop();
-  await dispose();
-});
+const rig = useRtcRig();
 
 test('remove with ban disconnects the participant and refuses their rejoin', async (t) => {
   t.timeout(90_000);
-  const host = await signUp(env, 'Hana Host');
-  const troll = await signUp(env, 'Tom Troll');
+  const host = await signUp(rig.env, 'Hana Host');
+  const troll = await signUp(rig.env, 'Tom Troll');
   const roomId = await liveRoom(host);
   const hostRtc = await ToneParticipant.connect(host.name, await join(host, roomId));
-  connected.push(hostRtc);
+  rig.keep(hostRtc);
   const trollRtc = await ToneParticipant.connect(troll.name, await join(troll, roomId));
-  connected.push(trollRtc);
+  rig.keep(trollRtc);
   await bringOnStage(host, troll, roomId);
 
   const disconnected = trollRtc.waitFor(RoomEvent.Disconnected);
@@ -46,12 +34,12 @@ test('remove with ban disconnects the participant and refuses their rejoin', asy
 
 test('remove without ban disconnects but the member may rejoin as a listener', async (t) => {
   t.timeout(90_000);
-  const host = await signUp(env, 'Hana Host');
-  const pat = await signUp(env, 'Pat Participant');
+  const host = await signUp(rig.env, 'Hana Host');
+  const pat = await signUp(rig.env, 'Pat Participant');
   const roomId = await liveRoom(host);
   await join(host, roomId);
   const patRtc = await ToneParticipant.connect(pat.name, await join(pat, roomId));
-  connected.push(patRtc);
+  rig.keep(patRtc);
 
   const disconnected = patRtc.waitFor(RoomEvent.Disconnected);
   const after = await ok(host, 'POST', `/v1/rooms/${roomId}/stage/participants/${pat.memberId}/remove`, { ban: false });
