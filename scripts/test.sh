@@ -19,13 +19,17 @@ failed=0
 status=0
 
 count() {
-  local p f u
-  p=$(grep -Eo '^\s*[0-9]+ tests? passed' "$out" | grep -Eo '[0-9]+' | tail -1)
-  f=$(grep -Eo '^\s*[0-9]+ tests? failed' "$out" | grep -Eo '[0-9]+' | tail -1)
+  local p f u r
+  # The verbose reporter prints one ✔ per passed test and one "✘ [fail]" per failed test or hook; its closing
+  # totals are missing when a file crashes, so the marks are what is counted.
+  p=$(grep -Ec '^\s*✔ ' "$out")
+  f=$(grep -Ec '^\s*✘ \[fail\]' "$out")
   # Tests still pending after a timeout, and uncaught errors, are failures too.
-  u=$(grep -Eo '^\s*[0-9]+ (uncaught exceptions?|unhandled rejections?|tests? remained pending after a timeout|hooks? failed)' "$out" | awk '{s += $1} END {print s + 0}')
+  u=$(grep -Eo '^\s*[0-9]+ (uncaught exceptions?|unhandled rejections?|tests? remained pending after a timeout)' "$out" | awk '{s += $1} END {print s + 0}')
+  # "✘ N tests remaining in <file>": tests that never ran because a hook failed.
+  r=$(grep -Eo '✘ [0-9]+ tests? remaining' "$out" | grep -Eo '[0-9]+' | awk '{s += $1} END {print s + 0}')
   passed=$((passed + ${p:-0}))
-  failed=$((failed + ${f:-0} + ${u:-0}))
+  failed=$((failed + ${f:-0} + ${u:-0} + ${r:-0}))
 }
 
 run_group() {
@@ -35,7 +39,7 @@ run_group() {
   if [ "$rc" -ne 0 ]; then
     status=1
     # A failing run that printed no count (a crash) still counts as one failure.
-    grep -Eq '^\s*[0-9]+ tests? failed|pending after a timeout|uncaught|unhandled' "$out" || failed=$((failed + 1))
+    grep -Eq '✘ \[fail\]|pending after a timeout|uncaught|unhandled' "$out" || failed=$((failed + 1))
   fi
 }
 

@@ -260,9 +260,13 @@ export function useRtcRig(): RtcRig {
     env = await startTestStack({ workers: 0 });
   });
   test.after.always(async () => {
-    for (const p of connected) await p.disconnect();
-    await env?.stop();
-    await dispose();
+    // dispose() must run whatever fails before it, or rtc-node keeps the test process alive.
+    try {
+      for (const p of connected) await p.disconnect().catch(() => undefined);
+      await env?.stop();
+    } finally {
+      await dispose();
+    }
   });
   return {
     get env(): TestStack {

@@ -35,11 +35,29 @@ async function createPostgresDatabase(): Promise<Database> {
     ...db,
     close: async () => {
       await db.close();
-      const drop = new pg.Client({ connectionString: maintenanceUrl() });
-      await drop.connect();
-      await drop.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).finally(() => drop.end());
+      await dropDatabase(name);
     },
   };
+}
+
+/** Best effort: a backend still attached (an agent worker's last connection, autovacuum) can refuse the drop for a moment. */
+async function dropDatabase(name: string): Promise<void> {
+  for (let attempt = 1; attempt <= 10; attempt++) {
+    const admin = new pg.Client({ connectionString: maintenanceUrl() });
+    try {
+      await admin.connect();
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      return;
+    } catch (err) {
+      if (attempt === 10) {
+        quietLog.warn({ err, database: name }, 'could not drop a test database; it is left behind');
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 300));
+    } finally {
+      await admin.end().catch(() => undefined);
+    }
+  }
 }
 
 function maintenanceUrl(): string {
