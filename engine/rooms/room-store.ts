@@ -26,21 +26,11 @@ export interface RoomRecord {
   seq: string;
 }
 
-export interface NewRoom {
-  id: string;
-  livekitName: string;
-  hostMemberId: string;
-  title: string;
-  description: string;
-  topics: string[];
-  groupId: string | null;
-  visibility: RoomVisibility;
-  maxListeners: number;
-  handRaisingEnabled: boolean;
-  status: RoomStatus;
+/** What creating a room stores: the record's own fields, with times as Dates; the rest is the database's. */
+export type NewRoom = Omit<RoomRecord, 'scheduledFor' | 'createdAt' | 'startedAt' | 'endedAt' | 'endedReason' | 'seq'> & {
   scheduledFor: Date | null;
   startedAt: Date | null;
-}
+};
 
 export interface RoomListFilter {
   status: 'live' | 'scheduled';
