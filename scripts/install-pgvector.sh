@@ -15,6 +15,8 @@ fi
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 echo "pgvector ${PGVECTOR_VERSION}: building from Debian source for PostgreSQL ${PG_MAJOR}"
 if ! dpkg -s "postgresql-server-dev-$PG_MAJOR" >/dev/null 2>&1; then
+  # A fresh machine's package lists may be stale or empty: refresh them once before installing.
+  as_root apt-get update -q >/dev/null
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "postgresql-server-dev-$PG_MAJOR" make gcc dpkg-dev >/dev/null
 fi
 work="$CACHE/build/pgvector-$PGVECTOR_VERSION"
