@@ -14,6 +14,7 @@ import { migrate } from '../db/migrate.js';
 import { LiveKitGateway } from '../engine/gateway/livekit-gateway.js';
 import { AccountService } from '../engine/identity/account-service.js';
 import { LiveKitServer } from '../engine/livekit/index.js';
+import { AdmissionSweeper } from '../engine/rooms/admission-sweeper.js';
 import { LiveKitEventHandler } from '../engine/rooms/livekit-events.js';
 import { RoomService } from '../engine/rooms/room-service.js';
 import { GroupService, SocialService } from '../engine/social/index.js';
@@ -105,6 +106,13 @@ export async function startStack(config: Config, log: Logger, options: StackOpti
     // A room that ended for any reason (host, staff, LiveKit's empty timeout) closes its stage too.
     services.rooms.onEnded = (room) => stage.roomEnded(room.id);
     const liveKitEvents = new LiveKitEventHandler(services.rooms, stage, log);
+    const sweeper = new AdmissionSweeper(services.rooms.store, stage, {
+      graceMs: config.rooms.admissionGraceSeconds * 1000,
+      intervalMs: config.rooms.admissionSweepSeconds * 1000,
+      log,
+    });
+    sweeper.start();
+    stops.push(() => sweeper.stop());
     const app = createApp(services, { idempotency: new IdempotencyStore(database.pool), extraRoutes: liveKitWebhookRoutes(services, liveKitEvents) });
     const httpServer = http.createServer(app.callback());
     await new Promise<void>((resolve, reject) => {

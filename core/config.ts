@@ -50,6 +50,8 @@ const EnvSchema = z.object({
   AUTH_REFRESH_TTL_SECONDS: z.coerce.number().int().min(60).default(30 * 24 * 3600),
   AUTH_LOGIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   ROOM_EMPTY_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(300),
+  ROOM_ADMISSION_GRACE_SECONDS: z.coerce.number().int().min(1).default(120),
+  ROOM_ADMISSION_SWEEP_SECONDS: z.coerce.number().int().min(1).default(30),
 
   ROUNDTABLE_DEV: bool.optional().transform((v) => v ?? false),
 });
@@ -87,7 +89,12 @@ export interface Config {
     ortThreads: number;
   };
   auth: { jwtSecret: string; accessTtlSeconds: number; refreshTtlSeconds: number; loginRatePerMinute: number };
-  rooms: { emptyTimeoutSeconds: number };
+  rooms: {
+    emptyTimeoutSeconds: number;
+    /** A member admitted through the API who has not connected to the media within this lapses from the room. */
+    admissionGraceSeconds: number;
+    admissionSweepSeconds: number;
+  };
   dev: boolean;
 }
 
@@ -146,7 +153,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       refreshTtlSeconds: e.AUTH_REFRESH_TTL_SECONDS,
       loginRatePerMinute: e.AUTH_LOGIN_RATE_PER_MINUTE,
     },
-    rooms: { emptyTimeoutSeconds: e.ROOM_EMPTY_TIMEOUT_SECONDS },
+    rooms: {
+      emptyTimeoutSeconds: e.ROOM_EMPTY_TIMEOUT_SECONDS,
+      admissionGraceSeconds: e.ROOM_ADMISSION_GRACE_SECONDS,
+      admissionSweepSeconds: e.ROOM_ADMISSION_SWEEP_SECONDS,
+    },
     dev: e.ROUNDTABLE_DEV,
   };
 }

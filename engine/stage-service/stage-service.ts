@@ -172,6 +172,24 @@ export class StageService {
     await this.#command(roomId, (s, now) => s.leave(identity, now));
   }
 
+  /**
+   * Drops members admitted before `admittedBefore` (ms) who have no media session open, so join tickets that were
+   * never used stop counting against the room's capacity. The host keeps their place. Someone dropped here who
+   * connects later is re-admitted by participantConnected with the consent they gave. Returns who was dropped.
+   */
+  async dropUnconnected(roomId: string, connected: ReadonlySet<string>, admittedBefore: number): Promise<string[]> {
+    requireUuid(roomId, 'roomId');
+    if (!(connected instanceof Set)) throw new TypeError('connected must be a Set of identities');
+    if (typeof admittedBefore !== 'number' || !Number.isFinite(admittedBefore)) throw new TypeError('admittedBefore must be milliseconds since epoch');
+    const state = (await this.#store.load(roomId))?.state;
+    if (state === undefined || state.ended) return [];
+    const stale = state.participants
+      .filter((p) => p.identity !== state.hostId && !connected.has(p.identity) && p.joinedAt < admittedBefore)
+      .map((p) => p.identity);
+    for (const identity of stale) await this.participantLeft(roomId, identity);
+    return stale;
+  }
+
   async roleOf(roomId: string, memberId: string): Promise<RoomRole | null> {
     requireUuid(roomId, 'roomId');
     requireText(memberId, 'memberId');
