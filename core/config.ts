@@ -1,8 +1,15 @@
 // The one typed home of Roundtable's configuration: every setting comes from an env var with a default.
 // loadConfig is pure (env in, Config out) so tests pass their own env instead of mutating process.env.
 import os from 'node:os';
+import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
+
+/** Values anyone can read in this repository: fine on a developer's loopback, never on a reachable listener. */
+export const DEV_LIVEKIT_API_SECRET = 'roundtable-dev-secret-change-me-0123456789';
+export const DEV_AUTH_JWT_SECRET = 'roundtable-dev-jwt-secret-change-me-0123456789';
+/** The bootstrap's local cluster role (scripts/bootstrap.sh creates roundtable/roundtable). */
+const DEV_PG_PASSWORD = 'roundtable';
 
 const port = z.coerce.number().int().min(1).max(65535);
 const bool = z
@@ -22,7 +29,7 @@ const EnvSchema = z.object({
 
   LIVEKIT_URL: z.string().optional(),
   LIVEKIT_API_KEY: z.string().min(1).default('roundtable-dev'),
-  LIVEKIT_API_SECRET: z.string().min(32, 'must be at least 32 characters').default('roundtable-dev-secret-change-me-0123456789'),
+  LIVEKIT_API_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_LIVEKIT_API_SECRET),
   LIVEKIT_PORT: port.default(7880),
   LIVEKIT_RTC_TCP_PORT: port.default(7881),
   LIVEKIT_RTC_UDP_PORT_START: port.default(50000),
@@ -45,7 +52,7 @@ const EnvSchema = z.object({
   OPENAI_STT_MODEL: z.string().default('whisper-1'),
   ORT_THREADS: z.coerce.number().int().min(1).max(64).default(1),
 
-  AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').default('roundtable-dev-jwt-secret-change-me-0123456789'),
+  AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_AUTH_JWT_SECRET),
   AUTH_ACCESS_TTL_SECONDS: z.coerce.number().int().min(30).default(900),
   AUTH_REFRESH_TTL_SECONDS: z.coerce.number().int().min(60).default(30 * 24 * 3600),
   AUTH_LOGIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(10),
@@ -113,6 +120,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(parsed.error.issues.map((i) => ({ variable: String(i.path[0] ?? '?'), message: i.message })));
   }
   const e = parsed.data;
+  refuseDevSecretsBeyondLoopback(e);
   const xdgCache = env.XDG_CACHE_HOME && env.XDG_CACHE_HOME !== '' ? env.XDG_CACHE_HOME : path.join(os.homedir(), '.cache');
   const cache = path.resolve(e.ROUNDTABLE_CACHE_DIR ?? path.join(xdgCache, 'roundtable'));
   const data = path.resolve(e.ROUNDTABLE_DATA_DIR ?? path.join(process.cwd(), '.data'));
@@ -160,6 +168,58 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     dev: e.ROUNDTABLE_DEV,
   };
+}
+
+/**
+ * Repo-known secrets are accepted only while every listener is on loopback (or ROUNDTABLE_DEV=1 says this is a
+ * development machine); otherwise start-up fails naming the variable to set. The embedded PGlite always listens on
+ * 127.0.0.1 and has its own generated password (db/embedded-postgres.ts), so it never counts against this.
+ */
+function refuseDevSecretsBeyondLoopback(e: z.infer<typeof EnvSchema>): void {
+  if (e.ROUNDTABLE_DEV) return;
+  const exposed: string[] = [];
+  if (!isLoopbackHost(e.API_HOST)) exposed.push(`API_HOST=${e.API_HOST}`);
+  if (e.LIVEKIT_URL === undefined && !isLoopbackHost(e.LIVEKIT_NODE_IP)) exposed.push(`LIVEKIT_NODE_IP=${e.LIVEKIT_NODE_IP}`);
+  if (e.LIVEKIT_URL !== undefined && !isLoopbackHost(urlHost(e.LIVEKIT_URL))) exposed.push(`LIVEKIT_URL=${e.LIVEKIT_URL}`);
+  if (exposed.length === 0) return;
+  const devSecrets: { variable: string; what: string }[] = [];
+  if (e.LIVEKIT_API_SECRET === DEV_LIVEKIT_API_SECRET) devSecrets.push({ variable: 'LIVEKIT_API_SECRET', what: 'the built-in development LiveKit secret' });
+  if (e.AUTH_JWT_SECRET === DEV_AUTH_JWT_SECRET) devSecrets.push({ variable: 'AUTH_JWT_SECRET', what: 'the built-in development token-signing secret' });
+  const dbUrlVariable = e.DATABASE_URL !== undefined ? 'DATABASE_URL' : e.ROUNDTABLE_DB !== 'embedded' ? 'ROUNDTABLE_LOCAL_PG_URL' : undefined;
+  if (dbUrlVariable && urlPassword(dbUrlVariable === 'DATABASE_URL' ? e.DATABASE_URL! : e.ROUNDTABLE_LOCAL_PG_URL) === DEV_PG_PASSWORD) {
+    devSecrets.push({ variable: dbUrlVariable, what: `the development database password "${DEV_PG_PASSWORD}"` });
+  }
+  if (devSecrets.length === 0) return;
+  throw new ConfigError(
+    devSecrets.map(({ variable, what }) => ({
+      variable,
+      message: `${what} is in use while ${exposed.join(', ')} is reachable beyond loopback; set ${variable} to a secret of your own (or ROUNDTABLE_DEV=1 on a development machine)`,
+    })),
+  );
+}
+
+function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  if (h === 'localhost' || h.endsWith('.localhost')) return true;
+  if (net.isIPv4(h)) return h.startsWith('127.');
+  if (net.isIPv6(h)) return h === '::1' || h === '0:0:0:0:0:0:0:1';
+  return false;
+}
+
+function urlHost(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return url;
+  }
+}
+
+function urlPassword(url: string): string {
+  try {
+    return decodeURIComponent(new URL(url).password);
+  } catch {
+    return '';
+  }
 }
 
 /** Treats `FOO=` like an unset variable, as shells and compose files often produce it. */

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { ConfigError, loadConfig } from '../../core/config.js';
+import { ConfigError, DEV_AUTH_JWT_SECRET, loadConfig } from '../../core/config.js';
 
 test('defaults describe a managed local LiveKit and the embedded-or-local database choice', (t) => {
   const c = loadConfig({ HOME: '/home/x', XDG_CACHE_HOME: '/cache' });
@@ -13,7 +13,7 @@ test('defaults describe a managed local LiveKit and the embedded-or-local databa
 });
 
 test('an explicit LIVEKIT_URL means an external server', (t) => {
-  const c = loadConfig({ LIVEKIT_URL: 'wss://lk.example.com' });
+  const c = loadConfig({ LIVEKIT_URL: 'wss://lk.example.com', LIVEKIT_API_SECRET: 'l'.repeat(40), AUTH_JWT_SECRET: 'j'.repeat(40), ROUNDTABLE_DB: 'embedded' });
   t.false(c.livekit.managed);
   t.is(c.livekit.url, 'wss://lk.example.com');
 });
@@ -30,4 +30,50 @@ test('bad values are reported with the variable named', (t) => {
 
 test('empty variables count as unset', (t) => {
   t.is(loadConfig({ DATABASE_URL: '' }).database.url, undefined);
+});
+
+test('the repo-known secrets are refused on a listener beyond loopback, naming the variable to set', (t) => {
+  const err = t.throws(() => loadConfig({ API_HOST: '0.0.0.0' }), { instanceOf: ConfigError });
+  t.deepEqual(err?.issues.map((i) => i.variable).sort(), ['AUTH_JWT_SECRET', 'LIVEKIT_API_SECRET', 'ROUNDTABLE_LOCAL_PG_URL']);
+  t.regex(err?.message ?? '', /set AUTH_JWT_SECRET/);
+  t.regex(err?.message ?? '', /API_HOST=0\.0\.0\.0/);
+});
+
+test('an empty AUTH_JWT_SECRET= (as in .env.example) does not slip the dev default past the check', (t) => {
+  const env = { API_HOST: '0.0.0.0', AUTH_JWT_SECRET: '', LIVEKIT_API_SECRET: 'x'.repeat(40), ROUNDTABLE_DB: 'embedded' };
+  const err = t.throws(() => loadConfig(env), { instanceOf: ConfigError });
+  t.deepEqual(err?.issues.map((i) => i.variable), ['AUTH_JWT_SECRET']);
+});
+
+test('setting the dev value explicitly counts as the dev value', (t) => {
+  const env = { API_HOST: '10.0.0.5', AUTH_JWT_SECRET: DEV_AUTH_JWT_SECRET, LIVEKIT_API_SECRET: 'x'.repeat(40), ROUNDTABLE_DB: 'embedded' };
+  t.throws(() => loadConfig(env), { instanceOf: ConfigError, message: /AUTH_JWT_SECRET/ });
+});
+
+test('a managed LiveKit advertised beyond loopback, or an external one, exposes the dev LiveKit secret', (t) => {
+  const own = { AUTH_JWT_SECRET: 'j'.repeat(40), ROUNDTABLE_DB: 'embedded' };
+  const node = t.throws(() => loadConfig({ ...own, LIVEKIT_NODE_IP: '192.0.2.10' }), { instanceOf: ConfigError });
+  t.deepEqual(node?.issues.map((i) => i.variable), ['LIVEKIT_API_SECRET']);
+  t.regex(node?.message ?? '', /LIVEKIT_NODE_IP=192\.0\.2\.10/);
+  t.throws(() => loadConfig({ ...own, LIVEKIT_URL: 'wss://lk.example.com' }), { instanceOf: ConfigError, message: /LIVEKIT_API_SECRET/ });
+  t.notThrows(() => loadConfig({ ...own, LIVEKIT_URL: 'ws://127.0.0.1:7880' }));
+});
+
+test('the development database password is refused in DATABASE_URL beyond loopback', (t) => {
+  const own = { API_HOST: '0.0.0.0', AUTH_JWT_SECRET: 'j'.repeat(40), LIVEKIT_API_SECRET: 'l'.repeat(40) };
+  const err = t.throws(() => loadConfig({ ...own, DATABASE_URL: 'postgres://roundtable:roundtable@postgres:5432/roundtable' }), { instanceOf: ConfigError });
+  t.deepEqual(err?.issues.map((i) => i.variable), ['DATABASE_URL']);
+  t.notThrows(() => loadConfig({ ...own, DATABASE_URL: 'postgres://roundtable:s3cret-of-my-own@postgres:5432/roundtable' }));
+});
+
+test('own secrets everywhere start on any address', (t) => {
+  const c = loadConfig({ API_HOST: '0.0.0.0', LIVEKIT_NODE_IP: '192.0.2.10', AUTH_JWT_SECRET: 'j'.repeat(40), LIVEKIT_API_SECRET: 'l'.repeat(40), ROUNDTABLE_DB: 'embedded' });
+  t.is(c.api.host, '0.0.0.0');
+});
+
+test('dev secrets are fine on loopback (npm start, tests) and with an explicit ROUNDTABLE_DEV=1', (t) => {
+  t.is(loadConfig({}).auth.jwtSecret, DEV_AUTH_JWT_SECRET);
+  t.notThrows(() => loadConfig({ API_HOST: 'localhost', LIVEKIT_NODE_IP: '127.0.0.2' }));
+  t.notThrows(() => loadConfig({ API_HOST: '::1' }));
+  t.true(loadConfig({ API_HOST: '0.0.0.0', ROUNDTABLE_DEV: '1' }).dev);
 });
