@@ -35,7 +35,7 @@ export async function openDatabase(config: Config, log: Logger): Promise<Databas
       log.info({ url: redactUrl(localUrl), reason: (err as Error).message }, 'no local PostgreSQL; using embedded PGlite');
     }
   }
-  return openEmbedded(path.join(config.dirs.data, 'pglite'), embeddedPort, log);
+  return openEmbedded(path.join(config.dirs.data, 'pglite'), embeddedPort, log, embeddedPasswordFile(config.dirs.data));
 }
 
 export async function connectPostgres(url: string, log: Logger, connectTimeoutMs = 5000): Promise<Database> {
@@ -51,14 +51,22 @@ export async function connectPostgres(url: string, log: Logger, connectTimeoutMs
   return { pool, kind: 'postgres', url, close: () => pool.end() };
 }
 
-/** `dataDir` undefined keeps the embedded database in memory; port 0 picks a free one. */
-export async function openEmbedded(dataDir: string | undefined, port: number, log: Logger): Promise<Database> {
-  const embedded = new EmbeddedPostgres({ dataDir, port });
+/** Where the embedded database's connection password lives (mode 0600), beside its data. */
+export function embeddedPasswordFile(dataRoot: string): string {
+  return path.join(dataRoot, 'pglite-password');
+}
+
+/**
+ * `dataDir` undefined keeps the embedded database in memory; port 0 picks a free one. `passwordFile` undefined:
+ * a password for this process only.
+ */
+export async function openEmbedded(dataDir: string | undefined, port: number, log: Logger, passwordFile?: string): Promise<Database> {
+  const embedded = new EmbeddedPostgres({ dataDir, port, passwordFile });
   const url = await embedded.start();
   // PGlite runs one query at a time; a small pool avoids queueing inside the multiplexer.
   const pool = new pg.Pool({ connectionString: url, max: 4 });
   pool.on('error', (err) => log.warn({ err }, 'idle embedded-PostgreSQL client error'));
-  log.info({ url, dataDir: dataDir ?? 'memory' }, 'embedded PostgreSQL (PGlite) started');
+  log.info({ url: redactUrl(url), dataDir: dataDir ?? 'memory' }, 'embedded PostgreSQL (PGlite) started');
   return {
     pool,
     kind: 'embedded',
