@@ -22,7 +22,7 @@ const RoomList = z.object({
   topic: Topic.optional(),
   groupId: z.uuid().optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().regex(/^\d{1,18}$/, 'must be a cursor from a previous page').optional(),
+  cursor: z.string().regex(/^(-?\d{1,16}_)?\d{1,18}$/, 'must be a cursor from a previous page').optional(),
 });
 const Join = z.object({
   acceptTranscription: z.boolean(),

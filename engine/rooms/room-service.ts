@@ -170,9 +170,9 @@ export class RoomService {
     let cursor = q.cursor;
     // Visibility is decided per room by the join policy, so filter in batches until the page is full.
     for (let batch = 0; batch < 10 && items.length < q.limit; batch++) {
-      const rows = await this.#store.list({ status: q.status, topic: q.topic?.toLowerCase(), groupId: q.groupId, afterSeq: cursor, limit: q.limit * 2 });
+      const rows = await this.#store.list({ status: q.status, topic: q.topic?.toLowerCase(), groupId: q.groupId, ...decodeRoomCursor(q.status, cursor), limit: q.limit * 2 });
       for (const room of rows) {
-        cursor = room.seq;
+        cursor = encodeRoomCursor(room);
         if (canSee(member, joinFacts(room), await this.#joinContext(room, member.memberId)).allowed) items.push(await this.#view(room, member.memberId));
         if (items.length === q.limit) break;
       }
@@ -309,4 +309,22 @@ function lifecycleOf(room: RoomRecord) {
 /** Topics are tags: lower-case, trimmed, unique, in the order given. */
 export function normalizeTopics(topics: readonly string[]): string[] {
   return [...new Set(topics.map((t) => t.trim().toLowerCase()).filter((t) => t.length > 0))];
+}
+
+/**
+ * Listing cursors: live rooms page by seq ("123"); scheduled rooms by (scheduled_for, seq) ("1767225600000_123",
+ * epoch milliseconds first), so a page boundary stays exact in time order.
+ */
+function encodeRoomCursor(room: RoomRecord): string {
+  return room.status === 'scheduled' && room.scheduledFor ? `${Date.parse(room.scheduledFor)}_${room.seq}` : room.seq;
+}
+
+function decodeRoomCursor(status: 'live' | 'scheduled', cursor: string | undefined): { afterSeq?: string; afterScheduledFor?: Date } {
+  if (cursor === undefined) return {};
+  const m = /^(?:(-?\d{1,16})_)?(\d{1,18})$/.exec(cursor);
+  const at = m?.[1] === undefined ? undefined : new Date(Number(m[1]));
+  if (!m || (status === 'scheduled') !== (at !== undefined) || (at && Number.isNaN(at.getTime()))) {
+    throw new EngineError('invalid', 'invalid_cursor', 'cursor must be the nextCursor of a previous page of this listing', 'cursor');
+  }
+  return at ? { afterSeq: m[2], afterScheduledFor: at } : { afterSeq: m[2] };
 }

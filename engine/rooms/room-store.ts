@@ -37,8 +37,10 @@ export interface RoomListFilter {
   topic?: string;
   groupId?: string;
   hostMemberId?: string;
-  /** Exclusive keyset cursor (seq). */
+  /** Exclusive keyset cursor: seq for live rooms; with `afterScheduledFor`, (scheduled_for, seq) for scheduled ones. */
   afterSeq?: string;
+  /** Scheduled listings only: the cursor room's scheduled_for (required with afterSeq there). */
+  afterScheduledFor?: Date;
   limit: number;
 }
 
@@ -131,9 +133,18 @@ export class RoomStore {
     if (filter.topic) add('? = ANY(topics)', filter.topic);
     if (filter.groupId) add('group_id = ?', filter.groupId);
     if (filter.hostMemberId) add('host_member_id = ?', filter.hostMemberId);
-    if (filter.afterSeq) add(filter.status === 'live' ? 'seq < ?' : 'seq > ?', filter.afterSeq);
+    if (filter.status === 'live') {
+      if (filter.afterSeq) add('seq < ?', filter.afterSeq);
+    } else if (filter.afterSeq !== undefined || filter.afterScheduledFor !== undefined) {
+      if (filter.afterSeq === undefined || !(filter.afterScheduledFor instanceof Date)) {
+        throw new TypeError('a scheduled listing pages by afterScheduledFor and afterSeq together');
+      }
+      params.push(filter.afterScheduledFor);
+      add(`(scheduled_for, seq) > ($${params.length}, ?)`, filter.afterSeq);
+    }
     params.push(filter.limit);
-    const order = filter.status === 'live' ? 'seq DESC' : 'seq ASC';
+    // Upcoming rooms by when they happen (seq breaks ties), so paging follows the time order too.
+    const order = filter.status === 'live' ? 'seq DESC' : 'scheduled_for ASC, seq ASC';
     const { rows } = await this.pool.query<Row>(`SELECT ${COLUMNS} FROM rooms WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT $${params.length}`, params);
     return rows.map(toRecord);
   }
