@@ -7,6 +7,16 @@ export interface HealthReport {
   checks: Record<string, ProbeResult>;
 }
 
+/** What anyone may see: which parts are up or down, without messages (paths, hosts, versions are for staff). */
+export interface PublicHealthReport {
+  status: HealthReport['status'];
+  checks: Record<string, { ok: boolean }>;
+}
+
+export function publicHealthReport(report: HealthReport): PublicHealthReport {
+  return { status: report.status, checks: Object.fromEntries(Object.entries(report.checks).map(([name, r]) => [name, { ok: r.ok }])) };
+}
+
 export class HealthCheck {
   constructor(private readonly probes: Record<string, Probe>, private readonly timeoutMs = 3000) {}
 
