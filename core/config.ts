@@ -36,6 +36,7 @@ const EnvSchema = z.object({
   LIVEKIT_RTC_UDP_PORT_END: port.default(50100),
   LIVEKIT_NODE_IP: z.union([z.ipv4(), z.ipv6()]).default('127.0.0.1'),
   LIVEKIT_BIN: z.string().optional(),
+  PUBLIC_LIVEKIT_URL: z.string().regex(/^wss?:\/\/[^/\s]+/, 'must be a ws:// or wss:// URL clients can reach').optional(),
 
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: port.default(8080),
@@ -74,8 +75,10 @@ export interface Config {
     embeddedPort: number;
   };
   livekit: {
-    /** URL clients and services use; when `managed`, Roundtable runs the server itself. */
+    /** URL services use; when `managed`, Roundtable runs the server itself. */
     url: string;
+    /** URL handed to clients in join answers (behind a TLS proxy: its wss:// address); defaults to `url`. */
+    publicUrl: string;
     managed: boolean;
     apiKey: string;
     apiSecret: string;
@@ -136,6 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     livekit: {
       url: e.LIVEKIT_URL ?? `ws://${e.LIVEKIT_NODE_IP}:${e.LIVEKIT_PORT}`,
+      publicUrl: e.PUBLIC_LIVEKIT_URL ?? e.LIVEKIT_URL ?? `ws://${e.LIVEKIT_NODE_IP}:${e.LIVEKIT_PORT}`,
       managed: e.LIVEKIT_URL === undefined,
       apiKey: e.LIVEKIT_API_KEY,
       apiSecret: e.LIVEKIT_API_SECRET,

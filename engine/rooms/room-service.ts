@@ -30,6 +30,8 @@ export interface SocialFacts {
 
 export interface RoomServiceOptions {
   emptyTimeoutSeconds: number;
+  /** The LiveKit URL clients are given to connect to (a TLS proxy's wss:// address); defaults to the gateway's. */
+  publicLiveKitUrl?: string;
   /** Lifetime of LiveKit tokens; short, so a role change is never outlived by an old token for long. */
   tokenTtlSeconds?: number;
   now?: () => number;
@@ -233,7 +235,7 @@ export class RoomService {
       metadata: JSON.stringify({ quiet }),
       ttlSeconds: this.options.tokenTtlSeconds ?? 600,
     });
-    return { url: this.livekit.url, token, identity: member.memberId, room: room.livekitName, role, canPublish: grant.canPublish, quiet };
+    return { url: this.options.publicLiveKitUrl ?? this.livekit.url, token, identity: member.memberId, room: room.livekitName, role, canPublish: grant.canPublish, quiet };
   }
 
   /** Transcripts are safety evidence: only trust-and-safety staff and admins read them. */
