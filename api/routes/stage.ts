@@ -127,9 +127,9 @@ export function stageRoutes(s: ApiServices): RouteDef[] {
             '`: keep-alive` comments every 15 s. The stream ends after the room ends (last stage_state has ended: true), ' +
             'with `event: stage_closed` and `data: {"reason": …}` when you are no longer in the room (`not_in_room`), ' +
             'when your session ends by logout or revocation (`session_ended`) or your access token expires ' +
-            '(`session_expired`: open a new stream with a fresh token), and when the client disconnects.',
+            '(`session_expired`: open a new stream with a fresh token), and when the client disconnects. ' +
+            'A member holding STAGE_EVENT_STREAMS_PER_MEMBER open streams is answered 429 too_many_streams with Retry-After.',
         },
-        429: { description: `too many open event streams (STAGE_EVENT_STREAMS_PER_MEMBER); see Retry-After` },
       },
       handler: async ({ params, auth, ctx }) => {
         const releaseSlot = streamSlots.acquire(auth.memberId);
