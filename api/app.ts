@@ -7,7 +7,7 @@ import { toApiErrorFromEngine } from './engine-errors.js';
 import { ApiError, errorMiddleware } from './errors.js';
 import { IdempotencyStore } from './idempotency-store.js';
 import { buildOpenApi } from './openapi.js';
-import { parseInput, type RouteDef } from './route.js';
+import { parseInput, type RouteDef, type RouteResult } from './route.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
@@ -49,23 +49,26 @@ export function createApp(s: ApiServices, options: AppOptions): Koa {
       const key = def.idempotent ? ctx.get('idempotency-key') : '';
       if (key && key.length > 200) throw ApiError.badRequest('validation_failed', 'Idempotency-Key is longer than 200 characters', [{ field: 'header.Idempotency-Key', message: 'too long' }]);
       const requestHash = IdempotencyStore.hashRequest(input.body);
-      if (key && auth) {
-        const previous = await options.idempotency.find(auth.memberId, def.operationId, key);
-        if (previous) {
-          if (previous.requestHash !== requestHash) {
-            throw new ApiError(422, 'idempotency_key_reused', 'this Idempotency-Key was used with a different request body', [{ field: 'header.Idempotency-Key', message: 'reused with different body' }]);
-          }
-          ctx.status = previous.status;
-          ctx.body = previous.body;
-          ctx.set('Idempotent-Replayed', 'true');
-          return;
-        }
+      // Claimed before the handler runs, so a concurrent duplicate cannot run it too (see IdempotencyStore).
+      const claim = key && auth ? await options.idempotency.claim(auth.memberId, def.operationId, key, requestHash) : undefined;
+      if (claim?.kind === 'replay') {
+        ctx.status = claim.status;
+        ctx.body = claim.body;
+        ctx.set('Idempotent-Replayed', 'true');
+        return;
       }
-      const result = await def.handler({ ...input, auth, ctx });
+      let result: RouteResult;
+      try {
+        result = await def.handler({ ...input, auth, ctx });
+      } catch (err) {
+        await claim?.release().catch((releaseErr: unknown) => s.log.warn({ err: releaseErr }, 'could not release an idempotency claim'));
+        throw err;
+      }
       ctx.status = result.status ?? 200;
       for (const [k, v] of Object.entries(result.headers ?? {})) ctx.set(k, v);
       if (result.body !== undefined) ctx.body = result.body;
-      if (key && auth && ctx.status < 300) await options.idempotency.save(auth.memberId, def.operationId, key, { requestHash, status: ctx.status, body: result.body });
+      if (claim && ctx.status < 300) await claim.complete({ status: ctx.status, body: def.redactReplay ? def.redactReplay(result.body) : result.body });
+      else if (claim) await claim.release();
     });
   }
   app.use(router.routes());

@@ -42,6 +42,11 @@ export interface RouteDef<P = unknown, Q = unknown, B = unknown, A = unknown> {
   body?: ZodType<B>;
   /** Supports an `Idempotency-Key` header: a repeated key replays the first response. */
   idempotent?: boolean;
+  /**
+   * The response carries a secret that is shown once: what the idempotency store keeps, and a replay answers
+   * with, in place of the response body. Secrets are never stored in clear, so a replay cannot reveal them.
+   */
+  redactReplay?: (body: unknown) => unknown;
   /** Raw body routes (webhooks) read the body themselves. */
   rawBody?: boolean;
   responses: Record<number, RouteResponse>;

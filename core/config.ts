@@ -57,6 +57,8 @@ const EnvSchema = z.object({
   AUTH_ACCESS_TTL_SECONDS: z.coerce.number().int().min(30).default(900),
   AUTH_REFRESH_TTL_SECONDS: z.coerce.number().int().min(60).default(30 * 24 * 3600),
   AUTH_LOGIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+  AUTH_SESSION_CACHE_SECONDS: z.coerce.number().min(0).max(10).default(2),
+  STAGE_EVENT_STREAMS_PER_MEMBER: z.coerce.number().int().min(1).max(100).default(5),
   ROOM_EMPTY_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(300),
   ROOM_ADMISSION_GRACE_SECONDS: z.coerce.number().int().min(1).default(120),
   ROOM_ADMISSION_SWEEP_SECONDS: z.coerce.number().int().min(1).default(30),
@@ -98,12 +100,21 @@ export interface Config {
     openai: { baseUrl: string | undefined; apiKey: string | undefined; model: string };
     ortThreads: number;
   };
-  auth: { jwtSecret: string; accessTtlSeconds: number; refreshTtlSeconds: number; loginRatePerMinute: number };
+  auth: {
+    jwtSecret: string;
+    accessTtlSeconds: number;
+    refreshTtlSeconds: number;
+    loginRatePerMinute: number;
+    /** A checked session and the member's platform roles are reused this long; changes made in-process apply at once. */
+    sessionCacheSeconds: number;
+  };
   rooms: {
     emptyTimeoutSeconds: number;
     /** A member admitted through the API who has not connected to the media within this lapses from the room. */
     admissionGraceSeconds: number;
     admissionSweepSeconds: number;
+    /** Open stage event streams (SSE) one member may hold at once in this process. */
+    stageStreamsPerMember: number;
   };
   dev: boolean;
 }
@@ -164,11 +175,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       accessTtlSeconds: e.AUTH_ACCESS_TTL_SECONDS,
       refreshTtlSeconds: e.AUTH_REFRESH_TTL_SECONDS,
       loginRatePerMinute: e.AUTH_LOGIN_RATE_PER_MINUTE,
+      sessionCacheSeconds: e.AUTH_SESSION_CACHE_SECONDS,
     },
     rooms: {
       emptyTimeoutSeconds: e.ROOM_EMPTY_TIMEOUT_SECONDS,
       admissionGraceSeconds: e.ROOM_ADMISSION_GRACE_SECONDS,
       admissionSweepSeconds: e.ROOM_ADMISSION_SWEEP_SECONDS,
+      stageStreamsPerMember: e.STAGE_EVENT_STREAMS_PER_MEMBER,
     },
     dev: e.ROUNDTABLE_DEV,
   };

@@ -14,7 +14,7 @@ export function adminRoutes(s: ApiServices): RouteDef[] {
       method: 'put',
       path: '/v1/admin/members/:memberId/roles',
       operationId: 'setPlatformRoles',
-      summary: "Set a member's platform roles (admins only); takes effect at the member's next login or refresh",
+      summary: "Set a member's platform roles (admins only); takes effect at the member's next request",
       tag: 'admin',
       auth: 'staff',
       params: Params,

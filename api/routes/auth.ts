@@ -16,6 +16,17 @@ const SignUp = z.object({
 const LogIn = z.object({ email: Email, password: z.string().min(1).max(256) });
 const Refresh = z.object({ refreshToken: z.string().min(10).max(200) });
 const ApiKeyCreate = z.object({ name: z.string().trim().min(1).max(100) });
+const NewApiKey = z.object({
+  id: z.string(),
+  name: z.string(),
+  key: z
+    .string()
+    .nullable()
+    .describe('the whole key, shown only in the response that created it; null when an Idempotency-Key replay answers (the key is never stored)'),
+  keyRedacted: z
+    .boolean()
+    .describe('true on an Idempotency-Key replay: the key was shown once and cannot be shown again; if it was lost, revoke this id and create another'),
+});
 const ApiKey = z.object({ id: z.string(), name: z.string(), createdAt: z.string(), lastUsedAt: z.string().nullable() });
 
 export function authRoutes(s: ApiServices): RouteDef[] {
@@ -70,13 +81,14 @@ export function authRoutes(s: ApiServices): RouteDef[] {
       method: 'post',
       path: '/v1/api-keys',
       operationId: 'createApiKey',
-      summary: 'Create an API key for a service acting as you; the key is shown once',
+      summary: 'Create an API key for a service acting as you; the key is shown once (an Idempotency-Key replay answers without it)',
       tag: 'auth',
       auth: 'member',
       body: ApiKeyCreate,
       idempotent: true,
-      responses: { 201: { description: 'key created', schema: z.object({ id: z.string(), key: z.string(), name: z.string() }) } },
-      handler: async ({ body, auth }) => ({ status: 201, body: await s.accounts.createApiKey(auth.memberId, body.name) }),
+      redactReplay: (created) => ({ ...(created as z.infer<typeof NewApiKey>), key: null, keyRedacted: true }),
+      responses: { 201: { description: 'key created', schema: NewApiKey } },
+      handler: async ({ body, auth }) => ({ status: 201, body: { ...(await s.accounts.createApiKey(auth.memberId, body.name)), keyRedacted: false } }),
     }),
     defineRoute<undefined, undefined, undefined, Principal>({
       method: 'get',

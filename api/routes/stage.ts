@@ -8,6 +8,8 @@ import { mayViewStage, publicStageView, type PublicStageState } from '../../engi
 import { DomainError, REACTION_EMOJI, normalizeReaction } from '../../engine/stage/index.js';
 import type { ApiServices } from '../context.js';
 import { defineRoute, type RouteDef } from '../route.js';
+import { watchSession } from '../session-watch.js';
+import { StreamSlots } from '../stream-slots.js';
 import { RoomIdParams } from './schemas.js';
 
 const MemberParams = z.object({ roomId: z.uuid(), memberId: z.uuid() });
@@ -69,6 +71,7 @@ type StageCall = (stage: Service, roomId: string, by: Principal) => Promise<Publ
 type TargetCall = (stage: Service, roomId: string, by: Principal, memberId: string) => Promise<PublicStageState>;
 
 export function stageRoutes(s: ApiServices): RouteDef[] {
+  const streamSlots = new StreamSlots(s.config.rooms.stageStreamsPerMember, HEARTBEAT_MS / 1000);
   /** A command on the stage with no target. */
   const command = (method: 'post' | 'delete', path: string, operationId: string, summary: string, call: StageCall): RouteDef =>
     defineRoute<RoomParams, undefined, undefined, Principal>({
@@ -122,11 +125,15 @@ export function stageRoutes(s: ApiServices): RouteDef[] {
             'A text/event-stream. The first event is the current stage; then one `event: stage_state` per change, ' +
             '`id:` the stage version and `data:` the same JSON object GET /v1/rooms/{roomId}/stage returns. ' +
             '`: keep-alive` comments every 15 s. The stream ends after the room ends (last stage_state has ended: true), ' +
-            'or with `event: stage_closed` when you are no longer in the room, and when the client disconnects.',
+            'with `event: stage_closed` and `data: {"reason": …}` when you are no longer in the room (`not_in_room`), ' +
+            'when your session ends by logout or revocation (`session_ended`) or your access token expires ' +
+            '(`session_expired`: open a new stream with a fresh token), and when the client disconnects. ' +
+            'A member holding STAGE_EVENT_STREAMS_PER_MEMBER open streams is answered 429 too_many_streams with Retry-After.',
         },
       },
       handler: async ({ params, auth, ctx }) => {
-        const stream = stageEventStream(s.stage, params.roomId, auth);
+        const releaseSlot = streamSlots.acquire(auth.memberId);
+        const stream = stageEventStream(s.stage, params.roomId, auth, releaseSlot);
         const first = await s.stage.snapshot(params.roomId, auth).catch((err: unknown) => {
           stream.close();
           throw err;
@@ -138,6 +145,10 @@ export function stageRoutes(s: ApiServices): RouteDef[] {
         ctx.res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', 'x-accel-buffering': 'no' });
         ctx.res.once('close', stream.close);
         stream.start(first, ctx.res);
+        // The stream lives only as long as the session that opened it.
+        stream.onClose(
+          watchSession(s.accounts, auth, { ended: stream.end, changed: stream.setViewer }, { recheckMs: HEARTBEAT_MS, log: s.log }),
+        );
         return { status: 200 };
       },
     }),
@@ -235,36 +246,48 @@ async function targeting<T>(field: string, pending: Promise<T>): Promise<T> {
 interface StageEventStream {
   /** Sends the first state to `sink`, then what changed meanwhile (if newer), then each change as it comes. */
   start(first: PublicStageState, sink: ServerResponse): void;
+  /** Sends `event: stage_closed` with `reason`, then ends the stream. */
+  end(reason: string): void;
+  /** The viewer's standing changed (e.g. a platform role was revoked): show the stage as they may now see it, or end. */
+  setViewer(fresh: Principal): void;
+  /** Runs `cleanup` when the stream closes (at once if it already has). */
+  onClose(cleanup: () => void): void;
   close(): void;
 }
 
 /** Subscribes before the first read, so no change between the read and the subscription is lost. */
-function stageEventStream(stage: Service, roomId: string, viewer: Principal): StageEventStream {
+function stageEventStream(stage: Service, roomId: string, initialViewer: Principal, releaseSlot: () => void): StageEventStream {
+  let viewer = initialViewer;
   let sink: ServerResponse | undefined;
   let closed = false;
   let lastVersion = -1;
   const pending: PublicStageState[] = [];
+  const cleanups: (() => void)[] = [releaseSlot];
 
   const write = (chunk: string): void => {
     if (!closed && sink !== undefined && !sink.writableEnded) sink.write(chunk);
   };
-  const push = (view: PublicStageState): void => {
-    if (view.version <= lastVersion && !view.ended) return;
-    lastVersion = view.version;
+  const push = (view: PublicStageState, force = false): void => {
+    if (view.version <= lastVersion && !view.ended && !force) return;
+    lastVersion = Math.max(lastVersion, view.version);
     write(`event: stage_state\nid: ${view.version}\ndata: ${JSON.stringify(view)}\n\n`);
     if (view.ended) close();
+  };
+  const end = (reason: string): void => {
+    write(`event: stage_closed\ndata: ${JSON.stringify({ reason })}\n\n`);
+    close();
   };
   const close = (): void => {
     if (closed) return;
     closed = true;
     clearInterval(heartbeat);
     unsubscribe();
+    for (const cleanup of cleanups.splice(0)) cleanup();
     if (sink !== undefined && !sink.writableEnded) sink.end();
   };
   const unsubscribe = stage.subscribe(roomId, ({ state, room }) => {
     if (!mayViewStage(state, room, viewer)) {
-      write(`event: stage_closed\ndata: ${JSON.stringify({ reason: 'not_in_room' })}\n\n`);
-      close();
+      end('not_in_room');
       return;
     }
     const view = publicStageView(state, room, viewer);
@@ -276,6 +299,24 @@ function stageEventStream(stage: Service, roomId: string, viewer: Principal): St
 
   return {
     close,
+    end,
+    onClose(cleanup) {
+      if (closed) cleanup();
+      else cleanups.push(cleanup);
+    },
+    setViewer(fresh) {
+      const before = viewer;
+      viewer = fresh;
+      if (closed || sameRoles(before, fresh)) return;
+      // What this viewer may see depends on their platform roles: read the stage again as they are now.
+      stage.snapshot(roomId, fresh).then(
+        (view) => push(view, true),
+        (err: unknown) => {
+          // Refused: they may no longer see this stage. Anything else (the database) waits for the next change.
+          if (err instanceof DomainError) end('not_in_room');
+        },
+      );
+    },
     start(first, target) {
       sink = target;
       if (closed) {
@@ -286,4 +327,8 @@ function stageEventStream(stage: Service, roomId: string, viewer: Principal): St
       for (const view of pending.splice(0)) push(view);
     },
   };
+}
+
+function sameRoles(a: Principal, b: Principal): boolean {
+  return a.platformRoles.length === b.platformRoles.length && a.platformRoles.every((r) => b.platformRoles.includes(r));
 }

@@ -1,5 +1,9 @@
 // Accounts and sessions: sign-up, login (throttled), refresh-token rotation, logout, API keys, and turning a
 // presented credential into a Principal. Passwords and tokens are only ever stored hashed.
+//
+// Access tokens only say who and which session; whether that session is still alive, and which platform roles the
+// member holds, is read from the database on every use (through a cache of a few seconds at most that changes made
+// in this process clear at once). So a logout, a revoked session or a revoked role takes effect on the next request.
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { PlatformRole } from '../access/roles.js';
@@ -13,6 +17,8 @@ export interface AuthSettings {
   accessTtlSeconds: number;
   refreshTtlSeconds: number;
   loginRatePerMinute: number;
+  /** How long a checked session and the member's roles are reused (0: ask the database every time). */
+  sessionCacheSeconds: number;
 }
 
 export interface Principal {
@@ -20,7 +26,25 @@ export interface Principal {
   platformRoles: PlatformRole[];
   via: 'session' | 'api_key';
   sessionId?: string;
+  /** Sessions: when the presented access token expires, ms since epoch. */
+  expiresAt?: number;
+  /** API keys: the key's public id. */
+  apiKeyId?: string;
 }
+
+/** Called after something that may end or change a member's access happened in this process. */
+export type AccessChangeListener = () => void;
+
+/** What the database says about the session an access token names, and about its member. */
+interface SessionStanding {
+  memberId: string;
+  revoked: boolean;
+  expiresAt: number;
+  platformRoles: PlatformRole[];
+  checkedAt: number;
+}
+
+const MAX_CACHED_SESSIONS = 10_000;
 
 export interface SessionTokens {
   accessToken: string;
@@ -43,11 +67,19 @@ export class AccountService {
   readonly #auth: AuthSettings;
   readonly #now: () => number;
   readonly #limiter: LoginRateLimiter;
+  readonly #cacheMs: number;
+  /** sessionId -> standing; Map order is insertion order, so the oldest entries go first when it is full. */
+  readonly #sessions = new Map<string, SessionStanding>();
+  readonly #watchers = new Map<string, Set<AccessChangeListener>>();
 
   constructor(pool: pg.Pool, auth: AuthSettings, now: () => number = Date.now) {
+    if (typeof auth?.sessionCacheSeconds !== 'number' || !(auth.sessionCacheSeconds >= 0 && auth.sessionCacheSeconds <= 10)) {
+      throw new TypeError('auth.sessionCacheSeconds must be a number of seconds from 0 to 10');
+    }
     this.#pool = pool;
     this.#auth = auth;
     this.#now = now;
+    this.#cacheMs = auth.sessionCacheSeconds * 1000;
     this.#limiter = new LoginRateLimiter({ maxAttempts: auth.loginRatePerMinute, windowSeconds: 60, now });
   }
 
@@ -86,49 +118,103 @@ export class AccountService {
     return this.#openSession(row.id, row.platform_roles);
   }
 
+  /**
+   * Rotates the refresh token. Presenting a token that was already rotated away revokes the whole session (the
+   * refresh-token family): either the client or someone who copied the token is replaying it, and the server cannot
+   * tell which, so neither keeps the session.
+   */
   async refresh(refreshToken: string): Promise<SessionTokens> {
     const hash = hashToken(refreshToken);
     const nowDate = new Date(this.#now());
-    const { rows } = await this.#pool.query<{ id: string; member_id: string; expires_at: Date; revoked_at: Date | null; platform_roles: PlatformRole[] }>(
-      `SELECT s.id, s.member_id, s.expires_at, s.revoked_at, m.platform_roles
-       FROM sessions s JOIN members m ON m.id = s.member_id WHERE s.refresh_token_hash = $1`,
-      [hash],
-    );
-    const s = rows[0];
-    if (!s || s.revoked_at || s.expires_at <= nowDate) throw new EngineError('unauthenticated', 'invalid_refresh_token', 'refresh token is invalid, expired or revoked', 'refreshToken');
     const next = createRefreshToken();
-    const updated = await this.#pool.query(
-      `UPDATE sessions SET refresh_token_hash = $1, refreshed_at = $2 WHERE id = $3 AND refresh_token_hash = $4 AND revoked_at IS NULL`,
-      [hashToken(next), nowDate, s.id, hash],
-    );
-    if (updated.rowCount !== 1) throw new EngineError('unauthenticated', 'invalid_refresh_token', 'refresh token was already used', 'refreshToken');
-    return this.#tokens(s.member_id, s.platform_roles, s.id, next);
+    const outcome = await this.#transaction(async (client) => {
+      const rotated = await client.query<{ id: string; member_id: string; platform_roles: PlatformRole[] }>(
+        `UPDATE sessions s SET refresh_token_hash = $1, refreshed_at = $2 FROM members m
+         WHERE m.id = s.member_id AND s.refresh_token_hash = $3 AND s.revoked_at IS NULL AND s.expires_at > $2
+         RETURNING s.id, s.member_id, m.platform_roles`,
+        [hashToken(next), nowDate, hash],
+      );
+      const row = rotated.rows[0];
+      if (row) {
+        await client.query('INSERT INTO session_rotated_tokens (token_hash, session_id, rotated_at) VALUES ($1, $2, $3)', [hash, row.id, nowDate]);
+        return { kind: 'rotated' as const, sessionId: row.id, memberId: row.member_id, roles: row.platform_roles };
+      }
+      const reused = await client.query<{ member_id: string }>(
+        `UPDATE sessions s SET revoked_at = $1 FROM session_rotated_tokens r
+         WHERE r.token_hash = $2 AND s.id = r.session_id AND s.revoked_at IS NULL RETURNING s.id, s.member_id`,
+        [nowDate, hash],
+      );
+      return reused.rows[0] ? { kind: 'reused' as const, memberId: reused.rows[0].member_id } : { kind: 'invalid' as const };
+    });
+    if (outcome.kind === 'reused') {
+      this.#accessChanged(outcome.memberId);
+      throw new EngineError('unauthenticated', 'refresh_token_reused', 'refresh token was already used; the session has been ended, log in again', 'refreshToken');
+    }
+    if (outcome.kind === 'invalid') throw new EngineError('unauthenticated', 'invalid_refresh_token', 'refresh token is invalid, expired or revoked', 'refreshToken');
+    return this.#tokens(outcome.memberId, outcome.roles, outcome.sessionId, next);
   }
 
   async logOut(sessionId: string): Promise<void> {
-    await this.#pool.query('UPDATE sessions SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL', [new Date(this.#now()), sessionId]);
+    const { rows } = await this.#pool.query<{ member_id: string }>(
+      'UPDATE sessions SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL RETURNING member_id',
+      [new Date(this.#now()), sessionId],
+    );
+    this.#sessions.delete(sessionId);
+    if (rows[0]) this.#accessChanged(rows[0].member_id);
   }
 
-  /** Resolves a bearer access token; a logged-out session's tokens stop working at once. */
+  /**
+   * Resolves a bearer access token: its session must exist, belong to the token's member, be neither revoked nor
+   * expired; the platform roles are the member's current ones, not the token's.
+   */
   async authenticateBearer(token: string): Promise<Principal> {
     const result = verifyAccessToken(token, this.#auth.jwtSecret, Math.floor(this.#now() / 1000));
     if (!result.ok) throw new EngineError('unauthenticated', `token_${result.error.code}`, result.error.message);
-    const { rows } = await this.#pool.query<{ revoked_at: Date | null }>('SELECT revoked_at FROM sessions WHERE id = $1', [result.claims.sid]);
-    if (!rows[0] || rows[0].revoked_at) throw new EngineError('unauthenticated', 'session_revoked', 'session has ended; log in again');
-    return { memberId: result.claims.sub, platformRoles: result.claims.roles, via: 'session', sessionId: result.claims.sid };
+    const { sub, sid, exp } = result.claims;
+    const standing = await this.#sessionStanding(sid, sub);
+    return { memberId: sub, platformRoles: standing.platformRoles, via: 'session', sessionId: sid, expiresAt: exp * 1000 };
   }
 
   async authenticateApiKey(key: string): Promise<Principal> {
     const parsed = parseApiKey(key);
     if (!parsed) throw new EngineError('unauthenticated', 'invalid_api_key', 'API key is malformed');
-    const { rows } = await this.#pool.query<{ member_id: string; key_hash: string; revoked_at: Date | null; platform_roles: PlatformRole[] }>(
-      'SELECT k.member_id, k.key_hash, k.revoked_at, m.platform_roles FROM api_keys k JOIN members m ON m.id = k.member_id WHERE k.id = $1',
-      [parsed.id],
-    );
-    const row = rows[0];
-    if (!row || row.revoked_at || !verifyApiKey(key, row.key_hash)) throw new EngineError('unauthenticated', 'invalid_api_key', 'API key is invalid or revoked');
+    const row = await this.#apiKeyStanding(parsed.id);
+    if (!row || !verifyApiKey(key, row.key_hash)) throw new EngineError('unauthenticated', 'invalid_api_key', 'API key is invalid or revoked');
     await this.#pool.query('UPDATE api_keys SET last_used_at = $1 WHERE id = $2', [new Date(this.#now()), parsed.id]);
-    return { memberId: row.member_id, platformRoles: row.platform_roles, via: 'api_key' };
+    return { memberId: row.member_id, platformRoles: this.#admit(row), via: 'api_key', apiKeyId: parsed.id };
+  }
+
+  /**
+   * Checks again that `principal` may still act, for long-lived uses of one authentication (event streams): its
+   * access token has not expired, its session is alive (or its API key unrevoked), and its roles are the current
+   * ones. Throws the EngineError a new request with the same credential would get.
+   */
+  async recheck(principal: Principal): Promise<Principal> {
+    if (principal.via === 'api_key') {
+      const row = principal.apiKeyId === undefined ? undefined : await this.#apiKeyStanding(principal.apiKeyId);
+      if (!row || row.member_id !== principal.memberId) throw new EngineError('unauthenticated', 'invalid_api_key', 'API key is invalid or revoked');
+      return { ...principal, platformRoles: this.#admit(row) };
+    }
+    if (principal.sessionId === undefined || principal.expiresAt === undefined) throw new TypeError('principal must come from authenticateBearer or authenticateApiKey');
+    if (this.#now() >= principal.expiresAt) throw new EngineError('unauthenticated', 'token_expired', 'token has expired');
+    const standing = await this.#sessionStanding(principal.sessionId, principal.memberId);
+    return { ...principal, platformRoles: standing.platformRoles };
+  }
+
+  /**
+   * Calls `listener` after a logout, a session revocation, an API key revocation or a platform-role change of
+   * `memberId` made through this process; returns the unsubscribe function. Follow with recheck().
+   */
+  watchAccess(memberId: string, listener: AccessChangeListener): () => void {
+    if (typeof memberId !== 'string' || memberId.length === 0) throw new TypeError('memberId must be a non-empty string');
+    if (typeof listener !== 'function') throw new TypeError('listener must be a function');
+    let set = this.#watchers.get(memberId);
+    if (!set) this.#watchers.set(memberId, (set = new Set()));
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0 && this.#watchers.get(memberId) === set) this.#watchers.delete(memberId);
+    };
   }
 
   async createApiKey(memberId: string, name: string): Promise<{ id: string; key: string; name: string }> {
@@ -148,13 +234,18 @@ export class AccountService {
   async revokeApiKey(memberId: string, id: string): Promise<void> {
     const res = await this.#pool.query('UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND member_id = $3 AND revoked_at IS NULL', [new Date(this.#now()), id, memberId]);
     if (res.rowCount !== 1) throw new EngineError('not_found', 'api_key_not_found', 'API key not found', 'keyId');
+    this.#accessChanged(memberId);
   }
 
-  /** Platform roles are granted by admins (or the CLI for the first admin). Everyone keeps 'member'. */
+  /**
+   * Platform roles are granted by admins (or the CLI for the first admin). Everyone keeps 'member'. Takes effect on
+   * the member's next request through this process, and within the session cache time through any other.
+   */
   async setPlatformRoles(memberId: string, roles: PlatformRole[]): Promise<PlatformRole[]> {
     const unique = [...new Set<PlatformRole>(['member', ...roles])];
     const res = await this.#pool.query('UPDATE members SET platform_roles = $1, updated_at = now() WHERE id = $2', [unique, memberId]);
     if (res.rowCount !== 1) throw new EngineError('not_found', 'member_not_found', 'member not found', 'memberId');
+    this.#accessChanged(memberId);
     return unique;
   }
 
@@ -175,6 +266,73 @@ export class AccountService {
       new Date(now + this.#auth.refreshTtlSeconds * 1000),
     ]);
     return this.#tokens(memberId, roles, sessionId, refreshToken);
+  }
+
+  /** The session `sid` as the database says (cached up to sessionCacheSeconds); refuses unless it is `sub`'s and alive. */
+  async #sessionStanding(sid: string, sub: string): Promise<SessionStanding> {
+    const now = this.#now();
+    let standing = this.#sessions.get(sid);
+    if (!standing || now - standing.checkedAt >= this.#cacheMs || now < standing.checkedAt) {
+      this.#sessions.delete(sid);
+      const { rows } = await this.#pool.query<{ member_id: string; revoked_at: Date | null; expires_at: Date; platform_roles: PlatformRole[] }>(
+        'SELECT s.member_id, s.revoked_at, s.expires_at, m.platform_roles FROM sessions s JOIN members m ON m.id = s.member_id WHERE s.id = $1',
+        [sid],
+      );
+      const row = rows[0];
+      if (!row) throw new EngineError('unauthenticated', 'session_invalid', 'session does not exist; log in again');
+      standing = { memberId: row.member_id, revoked: row.revoked_at !== null, expiresAt: row.expires_at.getTime(), platformRoles: this.#admit(row), checkedAt: now };
+      if (this.#cacheMs > 0) {
+        if (this.#sessions.size >= MAX_CACHED_SESSIONS) this.#sessions.delete(this.#sessions.keys().next().value as string);
+        this.#sessions.set(sid, standing);
+      }
+    }
+    // A token whose session belongs to someone else is refused even though its signature is valid.
+    if (standing.memberId !== sub) throw new EngineError('unauthenticated', 'session_invalid', 'session does not belong to this token; log in again');
+    if (standing.revoked || standing.expiresAt <= now) throw new EngineError('unauthenticated', 'session_revoked', 'session has ended; log in again');
+    return standing;
+  }
+
+  async #apiKeyStanding(id: string): Promise<{ member_id: string; key_hash: string; platform_roles: PlatformRole[] } | undefined> {
+    const { rows } = await this.#pool.query<{ member_id: string; key_hash: string; platform_roles: PlatformRole[] }>(
+      'SELECT k.member_id, k.key_hash, m.platform_roles FROM api_keys k JOIN members m ON m.id = k.member_id WHERE k.id = $1 AND k.revoked_at IS NULL',
+      [id],
+    );
+    return rows[0];
+  }
+
+  /**
+   * The one place where a member's row turns into what they may do, for sessions and API keys alike: today their
+   * platform roles. A suspension (moderation) is checked here, by adding its column to the two reads above.
+   */
+  #admit(member: { platform_roles: PlatformRole[] }): PlatformRole[] {
+    return [...member.platform_roles];
+  }
+
+  /** Forgets what is cached about `memberId` and tells those watching their access. */
+  #accessChanged(memberId: string): void {
+    for (const [sid, standing] of this.#sessions) if (standing.memberId === memberId) this.#sessions.delete(sid);
+    for (const listener of [...(this.#watchers.get(memberId) ?? [])]) {
+      try {
+        listener();
+      } catch {
+        // A watcher's failure is its own; the others are still told.
+      }
+    }
+  }
+
+  async #transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.#pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
   }
 
   #tokens(memberId: string, roles: PlatformRole[], sessionId: string, refreshToken: string): SessionTokens {
