@@ -96,7 +96,10 @@ export async function startStack(config: Config, log: Logger, options: StackOpti
       config,
       log,
       accounts: new AccountService(database.pool, config.auth),
-      rooms: new RoomService(database.pool, gateway, stage, social, { emptyTimeoutSeconds: config.rooms.emptyTimeoutSeconds }),
+      rooms: new RoomService(database.pool, gateway, stage, social, {
+        emptyTimeoutSeconds: config.rooms.emptyTimeoutSeconds,
+        tokenTtlSeconds: config.rooms.tokenTtlSeconds,
+      }),
       stage,
       transcripts: new TranscriptStore(database.pool),
       social,

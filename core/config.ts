@@ -52,6 +52,7 @@ const EnvSchema = z.object({
   ROOM_EMPTY_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(300),
   ROOM_ADMISSION_GRACE_SECONDS: z.coerce.number().int().min(1).default(120),
   ROOM_ADMISSION_SWEEP_SECONDS: z.coerce.number().int().min(1).default(30),
+  ROOM_TOKEN_TTL_SECONDS: z.coerce.number().int().min(5).max(600).default(60),
 
   ROUNDTABLE_DEV: bool.optional().transform((v) => v ?? false),
 });
@@ -94,6 +95,8 @@ export interface Config {
     /** A member admitted through the API who has not connected to the media within this lapses from the room. */
     admissionGraceSeconds: number;
     admissionSweepSeconds: number;
+    /** Lifetime of LiveKit join tokens: they only authorise the connect (LiveKit refreshes connected sessions). */
+    tokenTtlSeconds: number;
   };
   dev: boolean;
 }
@@ -157,6 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       emptyTimeoutSeconds: e.ROOM_EMPTY_TIMEOUT_SECONDS,
       admissionGraceSeconds: e.ROOM_ADMISSION_GRACE_SECONDS,
       admissionSweepSeconds: e.ROOM_ADMISSION_SWEEP_SECONDS,
+      tokenTtlSeconds: e.ROOM_TOKEN_TTL_SECONDS,
     },
     dev: e.ROUNDTABLE_DEV,
   };

@@ -10,9 +10,8 @@ import { TrackSource, type WebhookEvent } from 'livekit-server-sdk';
 import type { Logger } from '../../core/logger.js';
 import type { RoomService } from './room-service.js';
 
-/** What the stage needs to hear from LiveKit. */
+/** What the stage needs to hear from LiveKit (connections go through the room service's join policy). */
 export interface StagePresencePort {
-  participantConnected(roomId: string, identity: string): Promise<void>;
   participantLeft(roomId: string, identity: string): Promise<void>;
 }
 
@@ -51,7 +50,8 @@ export class LiveKitEventHandler {
         if (!p) break;
         // A late redelivery of a session that already left (its participant_left was handled first) changes nothing.
         if (!(await store.participantJoined(room.id, { identity: p.identity, sid: p.sid, isAgent, at }))) break;
-        if (!isAgent) await this.stage.participantConnected(room.id, p.identity);
+        // The join policy decides on every connection: a still-valid LiveKit token is not an admission.
+        if (!isAgent) await this.rooms.participantConnected(room.id, p.identity, { canPublish: p.permission?.canPublish });
         break;
       case 'participant_left':
         if (!p) break;

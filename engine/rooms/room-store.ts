@@ -1,6 +1,8 @@
 // Rooms as persisted: the record of each audio room, its lifecycle, RSVPs, invitations and media presence.
 import type pg from 'pg';
-import type { RoomVisibility } from '../access/roles.js';
+import { isPlatformRole, type PlatformRole, type RoomVisibility } from '../access/roles.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type RoomStatus = 'scheduled' | 'live' | 'ended';
 export type EndedReason = 'host' | 'empty' | 'staff' | 'cancelled';
@@ -222,6 +224,17 @@ export class RoomStore {
       connected: people.rows.map((r) => ({ identity: r.identity, isAgent: r.is_agent, joinedAt: r.joined_at.toISOString() })),
       tracks: tracks.rows.map((r) => ({ trackSid: r.track_sid, identity: r.identity, source: r.source })),
     };
+  }
+
+  /**
+   * The platform roles of the member with this id (a LiveKit identity is a member id), or undefined when no member
+   * has it. Read when LiveKit reports a connection, so the join policy sees roles as they are now.
+   */
+  async platformRolesOf(memberId: string): Promise<PlatformRole[] | undefined> {
+    if (!UUID.test(memberId)) return undefined;
+    const { rows } = await this.pool.query<{ platform_roles: string[] }>('SELECT platform_roles FROM members WHERE id = $1', [memberId]);
+    const roles = rows[0]?.platform_roles;
+    return roles === undefined ? undefined : roles.filter(isPlatformRole);
   }
 
   /** Whether a webhook delivery with this event id was already handled. */
