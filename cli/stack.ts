@@ -96,7 +96,11 @@ export async function startStack(config: Config, log: Logger, options: StackOpti
       config,
       log,
       accounts: new AccountService(database.pool, config.auth),
-      rooms: new RoomService(database.pool, gateway, stage, social, { emptyTimeoutSeconds: config.rooms.emptyTimeoutSeconds, publicLiveKitUrl: config.livekit.publicUrl }),
+      rooms: new RoomService(database.pool, gateway, stage, social, {
+        emptyTimeoutSeconds: config.rooms.emptyTimeoutSeconds,
+        tokenTtlSeconds: config.rooms.tokenTtlSeconds,
+        publicLiveKitUrl: config.livekit.publicUrl,
+      }),
       stage,
       transcripts: new TranscriptStore(database.pool),
       social,

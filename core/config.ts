@@ -62,6 +62,7 @@ const EnvSchema = z.object({
   ROOM_EMPTY_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(300),
   ROOM_ADMISSION_GRACE_SECONDS: z.coerce.number().int().min(1).default(120),
   ROOM_ADMISSION_SWEEP_SECONDS: z.coerce.number().int().min(1).default(30),
+  ROOM_TOKEN_TTL_SECONDS: z.coerce.number().int().min(5).max(600).default(60),
 
   ROUNDTABLE_DEV: bool.optional().transform((v) => v ?? false),
 });
@@ -115,6 +116,8 @@ export interface Config {
     admissionSweepSeconds: number;
     /** Open stage event streams (SSE) one member may hold at once in this process. */
     stageStreamsPerMember: number;
+    /** Lifetime of LiveKit join tokens: they only authorise the connect (LiveKit refreshes connected sessions). */
+    tokenTtlSeconds: number;
   };
   dev: boolean;
 }
@@ -182,6 +185,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       admissionGraceSeconds: e.ROOM_ADMISSION_GRACE_SECONDS,
       admissionSweepSeconds: e.ROOM_ADMISSION_SWEEP_SECONDS,
       stageStreamsPerMember: e.STAGE_EVENT_STREAMS_PER_MEMBER,
+      tokenTtlSeconds: e.ROOM_TOKEN_TTL_SECONDS,
     },
     dev: e.ROUNDTABLE_DEV,
   };

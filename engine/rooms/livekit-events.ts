@@ -1,13 +1,17 @@
 // LiveKit's view of what happened (webhooks, already verified by the API) turned into engine state:
 // presence and tracks are recorded, the stage learns who connected or left, and empty rooms end.
+//
+// Each delivery id is recorded only after its effects are applied: if handling throws, the API answers 5xx, LiveKit
+// redelivers the same event, and it is handled then (recording first would answer the redelivery as a duplicate and
+// lose the event). Two concurrent deliveries of one id may both apply it; every effect here is idempotent, and the
+// id's primary key lets exactly one of them record it.
 import { ParticipantInfo_Kind } from '@livekit/protocol';
 import { TrackSource, type WebhookEvent } from 'livekit-server-sdk';
 import type { Logger } from '../../core/logger.js';
 import type { RoomService } from './room-service.js';
 
-/** What the stage needs to hear from LiveKit. */
+/** What the stage needs to hear from LiveKit (connections go through the room service's join policy). */
 export interface StagePresencePort {
-  participantConnected(roomId: string, identity: string): Promise<void>;
   participantLeft(roomId: string, identity: string): Promise<void>;
 }
 
@@ -18,10 +22,20 @@ export class LiveKitEventHandler {
     private readonly log: Logger,
   ) {}
 
-  /** Returns false for a duplicate delivery (already handled) or an event about a room Roundtable does not know. */
+  /**
+   * Returns false for a duplicate delivery (already handled) or an event about a room Roundtable does not know.
+   * Throws when applying the event failed; nothing is recorded then, so LiveKit's redelivery is applied.
+   */
   async handle(event: WebhookEvent): Promise<boolean> {
     const store = this.rooms.store;
-    if (event.id && !(await store.recordWebhook(event.id, event.event, event.room?.name))) return false;
+    if (event.id && (await store.webhookHandled(event.id))) return false;
+    const handled = await this.#apply(event);
+    if (event.id) await store.recordWebhook(event.id, event.event, event.room?.name);
+    return handled;
+  }
+
+  async #apply(event: WebhookEvent): Promise<boolean> {
+    const store = this.rooms.store;
     const room = event.room?.name ? await store.findByLivekitName(event.room.name) : undefined;
     if (!room) return false;
     const at = new Date(Number(event.createdAt ?? 0n) * 1000 || Date.now());
@@ -34,12 +48,14 @@ export class LiveKitEventHandler {
         break;
       case 'participant_joined':
         if (!p) break;
-        await store.participantJoined(room.id, { identity: p.identity, sid: p.sid, isAgent, at });
-        if (!isAgent) await this.stage.participantConnected(room.id, p.identity);
+        // A late redelivery of a session that already left (its participant_left was handled first) changes nothing.
+        if (!(await store.participantJoined(room.id, { identity: p.identity, sid: p.sid, isAgent, at }))) break;
+        // The join policy decides on every connection: a still-valid LiveKit token is not an admission.
+        if (!isAgent) await this.rooms.participantConnected(room.id, p.identity, { canPublish: p.permission?.canPublish });
         break;
       case 'participant_left':
         if (!p) break;
-        await store.participantLeft(room.id, p.sid, at);
+        await store.participantLeft(room.id, { identity: p.identity, sid: p.sid, isAgent, at });
         // A reconnect can deliver the new session's "joined" before the old one's "left": leave only when none is open.
         if (!isAgent && !(await store.hasOpenSession(room.id, p.identity))) await this.stage.participantLeft(room.id, p.identity);
         break;

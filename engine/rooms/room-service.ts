@@ -3,7 +3,7 @@
 // (hands, invites, roles) is the StageService's.
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { canJoin, canSee, grantsFor, type JoinContext, type JoinRoomFacts } from '../access/index.js';
+import { canJoin, canSee, grantsFor, type JoinCandidate, type JoinContext, type JoinDecision, type JoinRoomFacts } from '../access/index.js';
 import { isStaff, type PlatformRole, type RoomRole, type RoomVisibility } from '../access/roles.js';
 import { EngineError } from '../engine-error.js';
 import type { LiveKitGateway } from '../gateway/livekit-gateway.js';
@@ -12,12 +12,21 @@ import { DomainError } from '../stage/domain-error.js';
 import { createRoomLifecycle, transitionRoom } from '../stage/room-lifecycle.js';
 import { RoomStore, type EndedReason, type RoomRecord } from './room-store.js';
 
-/** What the room needs from the stage: opening it, admitting members, and counting listeners. */
+/** The join policy with every fact but the seat (listeners, ban) looked up; the stage applies it when it admits. */
+export type AdmissionCheck = (seat: { listenerCount: number; isBanned: boolean }) => JoinDecision;
+
+/** What the room needs from the stage: opening it, admitting members and connections, and counting listeners. */
 export interface StagePort {
   open(room: { id: string; livekitName: string; hostId: string; handRaisingEnabled: boolean }): Promise<void>;
-  admit(roomId: string, member: { memberId: string; platformRoles: PlatformRole[] }, transcriptionConsentAt: number): Promise<RoomRole>;
+  admit(
+    roomId: string,
+    member: { memberId: string; platformRoles: PlatformRole[] },
+    transcriptionConsentAt: number,
+    check: AdmissionCheck,
+  ): Promise<{ admitted: true; role: RoomRole } | { admitted: false; refusal: Extract<JoinDecision, { allowed: false }> }>;
+  participantConnected(roomId: string, identity: string, connection: { check: AdmissionCheck; canPublish?: boolean }): Promise<boolean>;
+  withholdPublish(roomId: string, identity: string): Promise<boolean>;
   roleOf(roomId: string, memberId: string): Promise<RoomRole | null>;
-  listenerCount(roomId: string): Promise<number>;
   isBanned(roomId: string, memberId: string): Promise<boolean>;
 }
 
@@ -32,8 +41,11 @@ export interface RoomServiceOptions {
   emptyTimeoutSeconds: number;
   /** The LiveKit URL clients are given to connect to (a TLS proxy's wss:// address); defaults to the gateway's. */
   publicLiveKitUrl?: string;
-  /** Lifetime of LiveKit tokens; short, so a role change is never outlived by an old token for long. */
-  tokenTtlSeconds?: number;
+  /**
+   * Lifetime of LiveKit join tokens. They only authorise the connect (LiveKit keeps a connected session alive and
+   * refreshes the client's token itself), so they are short: an unused or copied ticket soon stops working.
+   */
+  tokenTtlSeconds: number;
   now?: () => number;
 }
 
@@ -209,20 +221,24 @@ export class RoomService {
     }
   }
 
-  /** Admits the member through the join policy and the stage, and mints a LiveKit token for their role. */
+  /**
+   * Admits the member through the join policy and the stage, and mints a short-lived LiveKit token for their role.
+   * Capacity is decided by the stage together with the admission (atomic across API processes); the other rules are
+   * checked first so a refused member learns why before being asked for consent.
+   */
   async join(member: Principal, roomId: string, opts: { acceptTranscription: boolean; quiet?: boolean }): Promise<JoinTicket> {
     const room = await this.#get(roomId);
     const facts = joinFacts(room);
-    const ctx = { ...(await this.#joinContext(room, member.memberId)), listenerCount: await this.#listenerCount(room) };
-    const decision = canJoin(member, facts, ctx);
-    if (!decision.allowed) {
-      const kind = decision.code === 'room_ended' || decision.code === 'room_not_live' || decision.code === 'room_full' ? 'conflict' : 'forbidden';
-      throw new EngineError(kind, decision.code, decision.reason, 'roomId');
-    }
+    const ctx = await this.#joinContext(room, member.memberId);
+    const candidate = { memberId: member.memberId, platformRoles: member.platformRoles };
+    const first = canJoin(candidate, facts, { ...ctx, listenerCount: 0 });
+    if (!first.allowed) throw refusalError(first);
     if (!opts.acceptTranscription) {
       throw new EngineError('invalid', 'consent_required', `joining needs acceptTranscription: true. ${TRANSCRIPTION_NOTICE}`, 'acceptTranscription');
     }
-    const role = await this.stage.admit(room.id, { memberId: member.memberId, platformRoles: member.platformRoles }, this.#now());
+    const admission = await this.stage.admit(room.id, candidate, this.#now(), (seat) => canJoin(candidate, facts, { ...ctx, ...seat }));
+    if (!admission.admitted) throw refusalError(admission.refusal);
+    const role = admission.role;
     const grant = grantsFor(role);
     const quiet = (opts.quiet ?? false) && role === 'listener';
     const token = await this.livekit.mintToken({
@@ -233,9 +249,31 @@ export class RoomService {
       canPublishData: grant.canPublishData,
       // A quiet listener's app shows no "joined" announcement; they stay visible in the audience list.
       metadata: JSON.stringify({ quiet }),
-      ttlSeconds: this.options.tokenTtlSeconds ?? 600,
+      ttlSeconds: this.options.tokenTtlSeconds,
     });
     return { url: this.options.publicLiveKitUrl ?? this.livekit.url, token, identity: member.memberId, room: room.livekitName, role, canPublish: grant.canPublish, quiet };
+  }
+
+  /**
+   * LiveKit reports `identity` connected to the room's media (participant_joined): the join policy runs again with
+   * today's facts (platform roles, blocks, visibility, invitations) and the stage admits the connection or removes
+   * it from LiveKit. `canPublish` is LiveKit's permission as the webhook reported it. Returns whether it was admitted.
+   */
+  async participantConnected(roomId: string, identity: string, live: { canPublish?: boolean } = {}): Promise<boolean> {
+    // First, before any policy lookup: no publishing unless the stage holds them in a speaking role right now.
+    const withheld = live.canPublish !== false && (await this.stage.withholdPublish(roomId, identity));
+    const room = await this.#get(roomId);
+    const platformRoles = await this.#store.platformRolesOf(identity);
+    let check: AdmissionCheck;
+    if (platformRoles === undefined) {
+      check = () => ({ allowed: false, code: 'not_invited', reason: 'no member has this identity' });
+    } else {
+      const candidate: JoinCandidate = { memberId: identity, platformRoles };
+      const facts = joinFacts(room);
+      const ctx = await this.#joinContext(room, identity);
+      check = (seat) => canJoin(candidate, facts, { ...ctx, ...seat });
+    }
+    return this.stage.participantConnected(room.id, identity, { check, canPublish: withheld ? false : live.canPublish });
   }
 
   /** Transcripts are safety evidence: only trust-and-safety staff and admins read them. */
@@ -264,10 +302,6 @@ export class RoomService {
     return room;
   }
 
-  async #listenerCount(room: RoomRecord): Promise<number> {
-    return room.status === 'live' ? this.stage.listenerCount(room.id) : 0;
-  }
-
   async #joinContext(room: RoomRecord, memberId: string): Promise<Omit<JoinContext, 'listenerCount'> & { listenerCount: number }> {
     if (memberId === room.hostMemberId) {
       return { listenerCount: 0, isBanned: false, hostBlockedMember: false, memberBlockedHost: false };
@@ -293,6 +327,11 @@ export class RoomService {
     const rsvp = await this.#store.rsvpInfo(room.id, memberId);
     return { ...rest, rsvpCount: rsvp.count, rsvpd: rsvp.mine, transcriptionNotice: TRANSCRIPTION_NOTICE };
   }
+}
+
+function refusalError(refusal: Extract<JoinDecision, { allowed: false }>): EngineError {
+  const kind = refusal.code === 'room_ended' || refusal.code === 'room_not_live' || refusal.code === 'room_full' ? 'conflict' : 'forbidden';
+  return new EngineError(kind, refusal.code, refusal.reason, 'roomId');
 }
 
 function joinFacts(room: RoomRecord): JoinRoomFacts {

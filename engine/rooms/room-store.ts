@@ -1,6 +1,8 @@
 // Rooms as persisted: the record of each audio room, its lifecycle, RSVPs, invitations and media presence.
 import type pg from 'pg';
-import type { RoomVisibility } from '../access/roles.js';
+import { isPlatformRole, type PlatformRole, type RoomVisibility } from '../access/roles.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type RoomStatus = 'scheduled' | 'live' | 'ended';
 export type EndedReason = 'host' | 'empty' | 'staff' | 'cancelled';
@@ -175,16 +177,30 @@ export class RoomStore {
     return (rowCount ?? 0) > 0;
   }
 
-  async participantJoined(roomId: string, p: { identity: string; sid: string; isAgent: boolean; at: Date }): Promise<void> {
+  /**
+   * Records a media session as open; true while that session is open (also for a repeated delivery), false when
+   * it already left (its participant_left was recorded first).
+   */
+  async participantJoined(roomId: string, p: { identity: string; sid: string; isAgent: boolean; at: Date }): Promise<boolean> {
     await this.pool.query(
       `INSERT INTO room_presence (room_id, identity, participant_sid, is_agent, joined_at) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (room_id, participant_sid) DO NOTHING`,
       [roomId, p.identity, p.sid, p.isAgent, p.at],
     );
+    const { rows } = await this.pool.query<{ open: boolean }>(
+      'SELECT left_at IS NULL AS open FROM room_presence WHERE room_id = $1 AND participant_sid = $2',
+      [roomId, p.sid],
+    );
+    return rows[0]?.open ?? false;
   }
 
-  async participantLeft(roomId: string, sid: string, at: Date): Promise<void> {
-    await this.pool.query('UPDATE room_presence SET left_at = $3 WHERE room_id = $1 AND participant_sid = $2 AND left_at IS NULL', [roomId, sid, at]);
+  /** Records a media session as closed, also one whose participant_joined has not been recorded (yet). */
+  async participantLeft(roomId: string, p: { identity: string; sid: string; isAgent: boolean; at: Date }): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO room_presence (room_id, identity, participant_sid, is_agent, joined_at, left_at) VALUES ($1, $2, $3, $4, $5, $5)
+       ON CONFLICT (room_id, participant_sid) DO UPDATE SET left_at = COALESCE(room_presence.left_at, EXCLUDED.left_at)`,
+      [roomId, p.identity, p.sid, p.isAgent, p.at],
+    );
   }
 
   /** Whether the identity still has a media session open (it may have reconnected before the old one left). */
@@ -221,7 +237,24 @@ export class RoomStore {
     };
   }
 
-  /** Records a webhook delivery; false when this event id was already handled. */
+  /**
+   * The platform roles of the member with this id (a LiveKit identity is a member id), or undefined when no member
+   * has it. Read when LiveKit reports a connection, so the join policy sees roles as they are now.
+   */
+  async platformRolesOf(memberId: string): Promise<PlatformRole[] | undefined> {
+    if (!UUID.test(memberId)) return undefined;
+    const { rows } = await this.pool.query<{ platform_roles: string[] }>('SELECT platform_roles FROM members WHERE id = $1', [memberId]);
+    const roles = rows[0]?.platform_roles;
+    return roles === undefined ? undefined : roles.filter(isPlatformRole);
+  }
+
+  /** Whether a webhook delivery with this event id was already handled. */
+  async webhookHandled(id: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query('SELECT 1 FROM livekit_webhook_events WHERE id = $1', [id]);
+    return (rowCount ?? 0) > 0;
+  }
+
+  /** Records a handled webhook delivery; false when another delivery of the same event id recorded it first. */
   async recordWebhook(id: string, event: string, roomName: string | undefined): Promise<boolean> {
     const res = await this.pool.query('INSERT INTO livekit_webhook_events (id, event, room_name) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [id, event, roomName ?? null]);
     return res.rowCount === 1;

@@ -9,10 +9,14 @@
 // - Effects run after the commit, in decision order per room (one queue per room in this process). A LiveKit
 //   failure is logged, not thrown: the state is already the truth, and participantConnected() re-applies grants
 //   from it whenever the participant (re)connects.
+// - Admission is decided against the stage it changes: the join policy's seat facts (listeners, bans) are read from
+//   the very state the admission commits over (version check), so concurrent joins in any number of API processes
+//   cannot overfill a room. The same policy runs on every connection LiveKit reports, so a still-valid LiveKit
+//   token (LiveKit itself refreshes connected clients' tokens for 10 minutes) never bypasses it.
 // - set_role effects need no LiveKit call: clients learn roles from the stage_state broadcast.
 import type pg from 'pg';
 import type { Logger } from '../../core/logger.js';
-import { isStaff, type PlatformRole, type RoomRole } from '../access/index.js';
+import { isStaff, type JoinDecision, type PlatformRole, type RoomRole } from '../access/index.js';
 import { EngineError } from '../engine-error.js';
 import type { LiveKitGateway } from '../gateway/livekit-gateway.js';
 import { type Actor, DomainError, type StageEffect, type StageEvent, type StageResult, StageState } from '../stage/index.js';
@@ -40,6 +44,41 @@ export interface StageChange {
 }
 
 export type StageListener = (change: StageChange) => void;
+
+/** What the join policy needs from the stage, read at the moment of admission. */
+export interface SeatFacts {
+  /** Listeners holding a place, not counting the member being decided on. */
+  listenerCount: number;
+  isBanned: boolean;
+}
+
+/** The join policy for one member, with every fact but the seat already looked up (RoomService builds it). */
+export type AdmissionCheck = (seat: SeatFacts) => JoinDecision;
+
+export type Refusal = Extract<JoinDecision, { allowed: false }>;
+
+export type Admission = { admitted: true; role: RoomRole } | { admitted: false; refusal: Refusal };
+
+/** Thrown inside a stage step to abandon an admission the policy refused (caught in this module). */
+class AdmissionRefused extends Error {
+  constructor(readonly refusal: Refusal) {
+    super(refusal.reason);
+  }
+}
+
+function seatFacts(state: StageState, identity: string): SeatFacts {
+  const self = state.roleOf(identity) === 'listener' ? 1 : 0;
+  return { listenerCount: state.listenerCount - self, isBanned: state.isBanned(identity) };
+}
+
+/** A step that admits `identity` only if `check` allows it against the state it is applied to. */
+function admitStep(identity: string, consentAt: number, check: AdmissionCheck) {
+  return (s: StageState, now: number): StageResult => {
+    const decision = check(seatFacts(s, identity));
+    if (!decision.allowed) throw new AdmissionRefused(decision);
+    return s.join({ identity, transcriptionConsentAt: consentAt }, Math.max(now, consentAt));
+  };
+}
 
 export interface StageServiceOptions {
   /** The host (or staff) ended the room on stage: the room service marks it ended and closes it on LiveKit. */
@@ -109,58 +148,110 @@ export class StageService {
   }
 
   /**
-   * Puts a member who passed the join policy into the room (StageState.join) and returns their current role, so the
-   * join token's grants follow it. Joining again returns the role they hold. Refuses banned members (DomainError).
+   * Puts a member into the room (StageState.join) if `check` (the join policy) allows it against the stage as it is
+   * when the admission commits, and returns their current role, so the join token's grants follow it. Joining again
+   * returns the role they hold; their own place does not count against capacity. Refuses banned members.
    */
-  async admit(roomId: string, member: { memberId: string; platformRoles: PlatformRole[] }, transcriptionConsentAt: number): Promise<RoomRole> {
+  async admit(roomId: string, member: StageMember, transcriptionConsentAt: number, check: AdmissionCheck): Promise<Admission> {
     requireUuid(roomId, 'roomId');
     const m = requireMember(member, 'member');
     if (typeof transcriptionConsentAt !== 'number' || !Number.isFinite(transcriptionConsentAt)) {
       throw new TypeError('transcriptionConsentAt must be a number of milliseconds since epoch');
     }
-    const { state } = await this.#command(roomId, (s, now) => s.join({ identity: m.memberId, transcriptionConsentAt }, Math.max(now, transcriptionConsentAt)));
-    const role = state.roleOf(m.memberId);
-    if (role === null) throw new Error(`stage invariant: ${m.memberId} admitted but has no role`);
-    return role;
+    if (typeof check !== 'function') throw new TypeError('check must be a function (the join policy)');
+    try {
+      const { state } = await this.#command(roomId, admitStep(m.memberId, transcriptionConsentAt, check));
+      const role = state.roleOf(m.memberId);
+      if (role === null) throw new Error(`stage invariant: ${m.memberId} admitted but has no role`);
+      return { admitted: true, role };
+    } catch (err) {
+      if (err instanceof AdmissionRefused) return { admitted: false, refusal: err.refusal };
+      throw err;
+    }
   }
 
   /**
-   * LiveKit reports the participant connected: make their publish permission match their role now, so a reconnect
-   * with an older token (minted while they were on stage) does not restore publishing. Someone the stage no longer
-   * holds (they left, then came back with a still-valid token) is re-admitted with the consent they gave before.
-   * A banned member coming back with an old token is removed again. Call for standard participants, not agents.
+   * LiveKit reports the participant connected (every participant_joined): the join policy decides again. Someone
+   * it refuses (banned or removed since, blocked by the host since, the room full, ended or not live, never
+   * admitted) is removed from LiveKit and from the stage. Someone the stage no longer holds (they left, then came
+   * back with a still-valid token) is re-admitted with the consent they gave before, capacity permitting. Then their
+   * publish permission is made to match their role now, so an older token minted on stage does not restore
+   * publishing. `canPublish` is LiveKit's permission as the webhook reported it (read from LiveKit when absent).
+   * Returns whether the connection was admitted. Call for standard participants, not agents.
    */
-  async participantConnected(roomId: string, identity: string): Promise<void> {
+  async participantConnected(roomId: string, identity: string, connection: { check: AdmissionCheck; canPublish?: boolean }): Promise<boolean> {
     requireUuid(roomId, 'roomId');
     requireText(identity, 'identity');
-    await this.#queue.run(roomId, async () => {
+    if (connection === null || typeof connection !== 'object' || typeof connection.check !== 'function') {
+      throw new TypeError('connection.check must be a function (the join policy)');
+    }
+    return this.#queue.run(roomId, async () => {
       const found = await this.#store.room(roomId);
-      if (found === undefined || found.status !== 'live') return;
+      if (found === undefined) return false;
       const room = toFacts(found);
-      let state = (await this.#store.load(roomId))?.state;
-      if (state === undefined || state.ended) return;
-      if (state.isBanned(identity)) {
-        await this.#attempt('remove banned participant', () => this.#gateway.removeParticipant(room.livekitName, identity));
-        return;
-      }
-      if (state.participant(identity) === undefined) {
-        const consentAt = await this.#store.lastConsentAt(roomId, identity);
-        if (consentAt !== null) {
-          const result = await this.#apply(room, (s, now) => s.join({ identity, transcriptionConsentAt: consentAt }, Math.max(now, consentAt)));
+      const refuse = async (why: string): Promise<false> => {
+        this.#log.info({ roomId, identity, why }, 'stage: connection refused by the join policy; removing it from LiveKit');
+        await this.#attempt('remove refused participant', () => this.#gateway.removeParticipant(room.livekitName, identity));
+        return false;
+      };
+      if (found.status !== 'live') return refuse(`room_${found.status}`);
+      let state = await this.#stage(room);
+      if (state.ended) return refuse('room_ended');
+      if (state.isBanned(identity)) return refuse('banned');
+      if (state.participant(identity) !== undefined) {
+        const decision = connection.check(seatFacts(state, identity));
+        if (!decision.allowed) {
+          const result = await this.#apply(room, (s, now) => s.leave(identity, now));
+          await this.#afterCommit(result, room);
+          return refuse(decision.code);
+        }
+      } else {
+        const last = await this.#store.lastAdmission(roomId, identity);
+        if (last === null) return refuse('never_admitted');
+        if (last.removed) return refuse('removed');
+        try {
+          const result = await this.#apply(room, admitStep(identity, last.consentAt, connection.check));
           state = result.state;
           await this.#afterCommit(result, room);
+        } catch (err) {
+          if (err instanceof AdmissionRefused) return refuse(err.refusal.code);
+          throw err;
         }
       }
       const role = state.roleOf(identity);
       const mayPublish = role !== null && role !== 'listener';
-      const live = await this.#gateway.getParticipant(room.livekitName, identity).catch((err: unknown) => {
-        this.#log.warn({ err, roomId, identity }, 'stage: could not read participant from LiveKit');
-        return undefined;
-      });
-      if (live !== undefined && live.canPublish !== mayPublish) {
+      const current =
+        connection.canPublish ??
+        (
+          await this.#gateway.getParticipant(room.livekitName, identity).catch((err: unknown) => {
+            this.#log.warn({ err, roomId, identity }, 'stage: could not read participant from LiveKit');
+            return undefined;
+          })
+        )?.canPublish;
+      if (current !== undefined && current !== mayPublish) {
         await this.#attempt('reconcile publish permission', () => this.#gateway.setCanPublish(room.livekitName, identity, mayPublish));
       }
+      return true;
     });
+  }
+
+  /**
+   * The first thing done when LiveKit reports a connection that may publish: unless `identity` holds a speaking role
+   * on the stage right now, take LiveKit's publish grant away at once, before the join policy is consulted (that
+   * takes several queries and may wait for this room's queue). A client reconnecting with a token minted while on
+   * stage could otherwise get audio to listeners for that long. Re-admission never grants publishing, so this only
+   * anticipates its outcome; participantConnected grants again if a concurrent approval made them a speaker.
+   * Returns whether it revoked.
+   */
+  async withholdPublish(roomId: string, identity: string): Promise<boolean> {
+    requireUuid(roomId, 'roomId');
+    requireText(identity, 'identity');
+    const [stored, room] = await Promise.all([this.#store.load(roomId), this.#store.room(roomId)]);
+    if (room === undefined) return false;
+    const role = stored?.state.roleOf(identity) ?? null;
+    if (room.status === 'live' && role !== null && role !== 'listener') return false;
+    await this.#attempt('withhold publish', () => this.#gateway.setCanPublish(room.livekitName, identity, false));
+    return true;
   }
 
   /** LiveKit reports the participant gone: they leave the stage (a leaving host hands over to a co-host). */
@@ -175,7 +266,7 @@ export class StageService {
   /**
    * Drops members admitted before `admittedBefore` (ms) who have no media session open, so join tickets that were
    * never used stop counting against the room's capacity. The host keeps their place. Someone dropped here who
-   * connects later is re-admitted by participantConnected with the consent they gave. Returns who was dropped.
+   * connects later is re-admitted by participantConnected (join policy permitting). Returns who was dropped.
    */
   async dropUnconnected(roomId: string, connected: ReadonlySet<string>, admittedBefore: number): Promise<string[]> {
     requireUuid(roomId, 'roomId');

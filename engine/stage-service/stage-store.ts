@@ -76,15 +76,22 @@ export class StageStore {
     }
   }
 
-  /** When `identity` last consented to transcription on joining this room (ms), or null if they never joined it. */
-  async lastConsentAt(roomId: string, identity: string): Promise<number | null> {
-    const { rows } = await this.pool.query<{ consent: string | null }>(
-      `SELECT payload->>'transcriptionConsentAt' AS consent FROM room_stage_events
-       WHERE room_id = $1 AND actor = $2 AND type = 'participant_joined' ORDER BY id DESC LIMIT 1`,
+  /**
+   * How `identity` last entered or left this room by the host's hand: the consent of their last admission, or
+   * `removed` when a removal came after it (a removed member gets back in only through a new join), or null if they
+   * were never admitted.
+   */
+  async lastAdmission(roomId: string, identity: string): Promise<{ removed: false; consentAt: number } | { removed: true } | null> {
+    const { rows } = await this.pool.query<{ type: string; consent: string | null }>(
+      `SELECT type, payload->>'transcriptionConsentAt' AS consent FROM room_stage_events
+       WHERE room_id = $1 AND ((type = 'participant_joined' AND actor = $2) OR (type = 'participant_removed' AND target = $2))
+       ORDER BY id DESC LIMIT 1`,
       [roomId, identity],
     );
-    const consent = rows[0]?.consent;
-    return consent === undefined || consent === null ? null : Number(consent);
+    const last = rows[0];
+    if (last === undefined) return null;
+    if (last.type === 'participant_removed') return { removed: true };
+    return last.consent === null ? null : { removed: false, consentAt: Number(last.consent) };
   }
 
   /** The stored events of a room, oldest first (for staff review and tests of the evidence trail). */

@@ -58,9 +58,13 @@ test('twenty hands raised at once through two services are all kept, each logged
 test('bad arguments are TypeErrors naming the argument', async (t) => {
   const s = service(() => T0);
   const member = { memberId: 'm-1', platformRoles: ['member' as const] };
-  await t.throwsAsync(s.admit('room-1', member, T0), { instanceOf: TypeError, message: /roomId/ });
-  await t.throwsAsync(s.admit('00000000-0000-4000-8000-000000000000', { memberId: '', platformRoles: [] }, T0), { instanceOf: TypeError, message: /member\.memberId/ });
-  await t.throwsAsync(s.admit('00000000-0000-4000-8000-000000000000', member, Number.NaN), { instanceOf: TypeError, message: /transcriptionConsentAt/ });
+  const allow = () => ({ allowed: true as const, role: 'listener' as const });
+  const room = '00000000-0000-4000-8000-000000000000';
+  await t.throwsAsync(s.admit('room-1', member, T0, allow), { instanceOf: TypeError, message: /roomId/ });
+  await t.throwsAsync(s.admit(room, { memberId: '', platformRoles: [] }, T0, allow), { instanceOf: TypeError, message: /member\.memberId/ });
+  await t.throwsAsync(s.admit(room, member, Number.NaN, allow), { instanceOf: TypeError, message: /transcriptionConsentAt/ });
+  await t.throwsAsync(s.admit(room, member, T0, 'yes' as never), { instanceOf: TypeError, message: /check/ });
+  await t.throwsAsync(s.participantConnected(room, 'm-1', {} as never), { instanceOf: TypeError, message: /connection\.check/ });
   await t.throwsAsync(
     s.open({ id: '00000000-0000-4000-8000-000000000000', livekitName: 'x', hostId: 'h', handRaisingEnabled: 'yes' as unknown as boolean }),
     { instanceOf: TypeError, message: /handRaisingEnabled/ },
