@@ -25,7 +25,7 @@ const RoomList = z.object({
   cursor: z.string().regex(/^\d{1,18}$/, 'must be a cursor from a previous page').optional(),
 });
 const Join = z.object({
-  acceptTranscription: z.boolean(),
+  acceptTranscription: z.literal(true, 'must be true: speech on stage is transcribed for safety'),
   quiet: z.boolean().optional(),
 });
 const Invite = z.object({ memberId: z.uuid() });
