@@ -1,5 +1,6 @@
 // Sign-up, login, refresh, logout and API keys.
 import { z } from 'zod';
+import { nonBlankText } from '../../core/text-schema.js';
 import type { Principal } from '../../engine/identity/account-service.js';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../engine/identity/index.js';
 import type { ApiServices } from '../context.js';
@@ -12,13 +13,13 @@ const SignUp = z.object({
   // The length the password policy enforces, stated here so the document says it; the policy's other rules
   // (common, repetitive, contains the email) are answered as weak_password.
   password: z.string().min(PASSWORD_MIN_LENGTH).max(PASSWORD_MAX_LENGTH),
-  displayName: z.string().trim().min(1).max(100),
+  displayName: nonBlankText(100),
   headline: z.string().max(200).optional(),
   company: z.string().max(200).optional(),
 });
 const LogIn = z.object({ email: Email, password: z.string().min(1).max(256) });
 const Refresh = z.object({ refreshToken: z.string().min(10).max(200) });
-const ApiKeyCreate = z.object({ name: z.string().trim().min(1).max(100) });
+const ApiKeyCreate = z.object({ name: nonBlankText(100) });
 const ApiKey = z.object({ id: z.string(), name: z.string(), createdAt: z.string(), lastUsedAt: z.string().nullable() });
 
 export function authRoutes(s: ApiServices): RouteDef[] {

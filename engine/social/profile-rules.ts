@@ -1,6 +1,7 @@
 // What a profile may hold. One zod schema serves the API (400 naming the field) and the service (direct callers
 // such as the matcher get the same rules). Limits keep a profile small enough to embed and render.
 import { z } from 'zod';
+import { nonBlankText } from '../../core/text-schema.js';
 import { EngineError } from '../engine-error.js';
 import type { ExperienceEntry } from './types.js';
 
@@ -36,8 +37,8 @@ export const PhotoUrlSchema = z
 
 export const ExperienceEntrySchema = z
   .strictObject({
-    title: z.string().trim().min(1).max(PROFILE_LIMITS.experienceTitle),
-    company: z.string().trim().min(1).max(PROFILE_LIMITS.experienceCompany),
+    title: nonBlankText(PROFILE_LIMITS.experienceTitle),
+    company: nonBlankText(PROFILE_LIMITS.experienceCompany),
     startYear: Year,
     endYear: Year.nullable().default(null),
     description: z.string().trim().max(PROFILE_LIMITS.experienceDescription).default(''),
@@ -45,7 +46,7 @@ export const ExperienceEntrySchema = z
   .refine((e) => e.endYear === null || e.endYear >= e.startYear, { path: ['endYear'], error: 'must not be before startYear' });
 
 export const ProfilePatchSchema = z.strictObject({
-  displayName: z.string().trim().min(1).max(PROFILE_LIMITS.displayName).optional(),
+  displayName: nonBlankText(PROFILE_LIMITS.displayName).optional(),
   headline: z.string().trim().max(PROFILE_LIMITS.headline).optional(),
   company: z.string().trim().max(PROFILE_LIMITS.company).optional(),
   /** null removes the photo. */

@@ -38,3 +38,19 @@ test('the profile states the photoUrl pattern it checks, and the pattern is the 
   }
   t.is(schema.maxLength, 2048);
 });
+
+test('required text fields state that they must not be blank (the server trims, then needs a character)', (t) => {
+  const fields: [string, string, string][] = [
+    ['/v1/auth/signup', 'post', 'displayName'],
+    ['/v1/api-keys', 'post', 'name'],
+    ['/v1/rooms', 'post', 'title'],
+    ['/v1/groups', 'post', 'name'],
+    ['/v1/groups/{groupId}', 'patch', 'name'],
+    ['/v1/me', 'patch', 'displayName'],
+  ];
+  for (const [path, method, field] of fields) {
+    const schema = bodyOf(path, method).properties[field];
+    t.is(schema.pattern, '\\S', `${method.toUpperCase()} ${path} ${field}: ${JSON.stringify(schema)}`);
+    t.false(new RegExp(schema.pattern).test('   '), 'whitespace alone is refused by the document too');
+  }
+});
