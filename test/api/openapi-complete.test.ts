@@ -3,7 +3,7 @@
 // builds) and what the running server answers when each documented operation is called.
 import test from 'ava';
 import type Koa from 'koa';
-import { createApp } from '../../api/app.js';
+import { allRoutes, createApp } from '../../api/app.js';
 import type { ApiServices } from '../../api/context.js';
 import type { IdempotencyStore } from '../../api/idempotency-store.js';
 import { liveKitWebhookRoutes } from '../../api/routes/livekit-webhook.js';
@@ -59,6 +59,11 @@ test('the document lists exactly the routes the Koa router mounts', async (t) =>
   t.deepEqual(mounted.filter((r) => r !== SELF && !documented.includes(r)), [], 'mounted but not documented');
   t.deepEqual(documented.filter((r) => !mounted.includes(r)), [], 'documented but not mounted');
   t.is(new Set(mounted).size, mounted.length, 'no route is mounted twice');
+  // Each route that validates a JSON body documents it.
+  for (const r of allRoutes(services, liveKitWebhookRoutes(services, {} as LiveKitEventHandler))) {
+    const op = doc.paths[r.path.replace(/:([A-Za-z_]+)/g, '{$1}')]?.[r.method];
+    if (r.body && !r.rawBody) t.truthy(op?.requestBody?.content?.['application/json']?.schema, `${r.operationId} documents its body`);
+  }
 });
 
 test('every documented operation is answered by its route on the running server', async (t) => {
