@@ -52,6 +52,15 @@ export function errorMiddleware(log: Logger, translate: ErrorTranslator = () => 
   return async function handleErrors(ctx: Context, next: Next): Promise<void> {
     try {
       await next();
+      // The router answers a method a path does not have with an empty 405, or 501 for one it knows nowhere
+      // (TRACE); both are the client's mistake: 405 in the error shape, keeping the router's Allow header.
+      // An empty Allow means no route has this path at all: that is a 404.
+      if ((ctx.status === 405 || ctx.status === 501) && ctx.body === undefined) {
+        const allow = ctx.response.get('Allow');
+        if (allow) throw new ApiError(405, 'method_not_allowed', `${ctx.method} is not allowed on ${ctx.path}; allowed: ${allow}`, [], { Allow: allow });
+        ctx.remove('Allow');
+        ctx.status = 404;
+      }
       if (ctx.status === 404 && ctx.body === undefined) {
         throw new ApiError(404, 'route_not_found', `no route for ${ctx.method} ${ctx.path}`);
       }

@@ -73,10 +73,12 @@ export async function parseInput(def: RouteDef, ctx: Context): Promise<{ params:
 export function validate<T>(schema: ZodType<T>, value: unknown, where: 'params' | 'query' | 'body'): T {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const details: ErrorDetail[] = result.error.issues.map((issue) => ({
-    field: [where, ...issue.path.map(String)].join('.'),
-    message: issue.message,
-  }));
+  const details: ErrorDetail[] = result.error.issues.flatMap((issue) =>
+    // A strict object's unknown keys are one issue at the object; name each key as the offending field.
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ field: [where, ...issue.path.map(String), key].join('.'), message: 'unknown field' }))
+      : [{ field: [where, ...issue.path.map(String)].join('.'), message: issue.message }],
+  );
   const fields = [...new Set(details.map((d) => d.field))].join(', ');
   throw ApiError.badRequest('validation_failed', `invalid ${fields}: ${details[0]?.message ?? 'invalid input'}`, details);
 }

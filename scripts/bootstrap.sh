@@ -35,6 +35,18 @@ else
   step "npm: dependencies present"
 fi
 
+# 2b. The fuzzer's Python venv (.venv/, not committed), reinstalled only when its pinned requirements change.
+req_hash="$(sha256sum scripts/fuzz-requirements.txt | cut -d' ' -f1)"
+venv_stamp=.venv/.roundtable-requirements-sha256
+if [ ! -x .venv/bin/st ] || [ ! -f "$venv_stamp" ] || [ "$(cat "$venv_stamp")" != "$req_hash" ]; then
+  step "python: installing the fuzzer into .venv (scripts/fuzz-requirements.txt)"
+  python3 -m venv .venv
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r scripts/fuzz-requirements.txt
+  echo "$req_hash" > "$venv_stamp"
+else
+  step "python: fuzzer venv present"
+fi
+
 # 3. LiveKit server (built once into the cache) unless an external one is configured.
 if [ -z "${LIVEKIT_URL:-}" ] && [ -z "${LIVEKIT_BIN:-}" ]; then
   bash scripts/install-livekit.sh >&2

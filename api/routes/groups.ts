@@ -1,5 +1,6 @@
 // Groups: create, discover, join (open) or accept an invitation (private), leave, roles, members, invitations.
 import { z } from 'zod';
+import { nonBlankText } from '../../core/text-schema.js';
 import type { Principal } from '../../engine/identity/account-service.js';
 import { GROUP_DESCRIPTION_MAX, GROUP_NAME_MAX } from '../../engine/social/index.js';
 import type { ApiServices } from '../context.js';
@@ -29,12 +30,12 @@ const GroupInvitation = z.object({
 });
 
 const GroupCreate = z.strictObject({
-  name: z.string().trim().min(1).max(GROUP_NAME_MAX),
+  name: nonBlankText(GROUP_NAME_MAX),
   description: z.string().trim().max(GROUP_DESCRIPTION_MAX).optional(),
   visibility: Visibility.default('open'),
 });
 const GroupUpdate = z.strictObject({
-  name: z.string().trim().min(1).max(GROUP_NAME_MAX).optional(),
+  name: nonBlankText(GROUP_NAME_MAX).optional(),
   description: z.string().trim().max(GROUP_DESCRIPTION_MAX).optional(),
   visibility: Visibility.optional(),
 });

@@ -1,6 +1,7 @@
 // Rooms: create or schedule, discover, read, start, cancel, RSVP, invite, join (LiveKit URL + token),
 // presence, and the safety transcript (trust-and-safety staff only).
 import { z } from 'zod';
+import { nonBlankText } from '../../core/text-schema.js';
 import type { Principal } from '../../engine/identity/account-service.js';
 import type { ApiServices } from '../context.js';
 import { defineRoute, type RouteDef } from '../route.js';
@@ -8,7 +9,7 @@ import { Room, RoomIdParams } from './schemas.js';
 
 const Topic = z.string().trim().min(1).max(40).regex(/^[\p{L}\p{N}][\p{L}\p{N} _-]*$/u, 'letters, digits, spaces, _ and - only');
 const RoomCreate = z.object({
-  title: z.string().trim().min(1).max(120),
+  title: nonBlankText(120),
   description: z.string().trim().max(1000).optional(),
   topics: z.array(Topic).max(10).optional(),
   groupId: z.uuid().nullable().optional(),
@@ -25,7 +26,7 @@ const RoomList = z.object({
   cursor: z.string().regex(/^(-?\d{1,16}_)?\d{1,18}$/, 'must be a cursor from a previous page').optional(),
 });
 const Join = z.object({
-  acceptTranscription: z.boolean(),
+  acceptTranscription: z.literal(true, 'must be true: speech on stage is transcribed for safety'),
   quiet: z.boolean().optional(),
 });
 const Invite = z.object({ memberId: z.uuid() });

@@ -1,6 +1,7 @@
 // What a profile may hold. One zod schema serves the API (400 naming the field) and the service (direct callers
 // such as the matcher get the same rules). Limits keep a profile small enough to embed and render.
 import { z } from 'zod';
+import { nonBlankText } from '../../core/text-schema.js';
 import { EngineError } from '../engine-error.js';
 import type { ExperienceEntry } from './types.js';
 
@@ -20,24 +21,24 @@ export const PROFILE_LIMITS = {
 
 const Year = z.number().int().min(PROFILE_LIMITS.minYear).max(PROFILE_LIMITS.maxYear);
 
-/** Only https with a real domain: the photo is fetched by other members' clients, so no plain http and no credentials. */
+/**
+ * Only https with a real domain name: the photo is fetched by other members' clients, so no plain http, no IP
+ * address, no port and no credentials. The rule is one pattern, so the OpenAPI document states exactly what is
+ * checked; labels are letters and digits joined by single hyphens, which also keeps out malformed punycode
+ * (`xn--zz`) that URL parsers refuse.
+ */
+export const PHOTO_URL_PATTERN = /^https:\/\/(?:[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*\.)+[A-Za-z]{2,63}(?:[/?#][\x21-\x7E]*)?$/;
+
 export const PhotoUrlSchema = z
   .string()
   .max(PROFILE_LIMITS.photoUrl)
-  .refine(isPhotoUrl, 'must be an https:// URL with a domain name and no credentials')
+  .regex(PHOTO_URL_PATTERN, 'must be an https:// URL with a domain name, no port and no credentials')
   .meta({ format: 'uri' });
-
-/** One check rather than several, so a bad URL is reported once. WHATWG parsing forgives `https:/host`; we do not. */
-function isPhotoUrl(value: string): boolean {
-  if (!/^https:\/\//i.test(value) || !URL.canParse(value)) return false;
-  const url = new URL(value);
-  return url.protocol === 'https:' && z.regexes.domain.test(url.hostname) && !url.username && !url.password;
-}
 
 export const ExperienceEntrySchema = z
   .strictObject({
-    title: z.string().trim().min(1).max(PROFILE_LIMITS.experienceTitle),
-    company: z.string().trim().min(1).max(PROFILE_LIMITS.experienceCompany),
+    title: nonBlankText(PROFILE_LIMITS.experienceTitle),
+    company: nonBlankText(PROFILE_LIMITS.experienceCompany),
     startYear: Year,
     endYear: Year.nullable().default(null),
     description: z.string().trim().max(PROFILE_LIMITS.experienceDescription).default(''),
@@ -45,7 +46,7 @@ export const ExperienceEntrySchema = z
   .refine((e) => e.endYear === null || e.endYear >= e.startYear, { path: ['endYear'], error: 'must not be before startYear' });
 
 export const ProfilePatchSchema = z.strictObject({
-  displayName: z.string().trim().min(1).max(PROFILE_LIMITS.displayName).optional(),
+  displayName: nonBlankText(PROFILE_LIMITS.displayName).optional(),
   headline: z.string().trim().max(PROFILE_LIMITS.headline).optional(),
   company: z.string().trim().max(PROFILE_LIMITS.company).optional(),
   /** null removes the photo. */

@@ -19,9 +19,11 @@ export type RoomLifecycleEvent = { type: 'start' } | { type: 'end' } | { type: '
 export const MAX_SCHEDULE_AHEAD_MS = 366 * 24 * 3600 * 1000;
 
 function checkScheduledFor(value: unknown, now: number): number {
-  const at = requireTime(value, 'scheduledFor');
-  if (at <= now) throw new DomainError('start_not_in_future', 'a scheduled start must be in the future', 'scheduledFor');
-  if (at - now > MAX_SCHEDULE_AHEAD_MS) throw new DomainError('start_too_far', 'a room can be scheduled at most a year ahead', 'scheduledFor');
+  // Any finite instant is a request: one before 1970 is simply in the past, a refusal rather than a bad argument.
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new TypeError('scheduledFor must be a finite number of milliseconds since epoch');
+  const at = value;
+  if (at <= now) throw new DomainError('start_not_in_future', 'scheduledFor must be in the future', 'scheduledFor');
+  if (at - now > MAX_SCHEDULE_AHEAD_MS) throw new DomainError('start_too_far', 'scheduledFor must be at most a year ahead', 'scheduledFor');
   return at;
 }
 

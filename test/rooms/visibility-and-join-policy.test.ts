@@ -78,8 +78,10 @@ test('joining requires accepting that speech on stage is transcribed', async (t)
   t.regex(room.transcriptionNotice, /transcribed .* for safety/);
   const res = await guest.client.post(`/v1/rooms/${room.id}/join`, { acceptTranscription: false });
   t.is(res.status, 400);
-  t.is(res.body.error.code, 'consent_required');
-  t.is(res.body.error.details[0].field, 'acceptTranscription');
+  // The schema says acceptTranscription must be true, so the refusal is a validation error naming the field.
+  t.is(res.body.error.code, 'validation_failed');
+  t.is(res.body.error.details[0].field, 'body.acceptTranscription');
+  t.regex(res.body.error.details[0].message, /transcribed/);
 });
 
 test('a quiet listener is marked quiet in the token; the host cannot join quietly', async (t) => {

@@ -68,3 +68,11 @@ test('bad arguments are TypeErrors naming the field', (t) => {
   t.throws(() => transitionRoom(scheduled(), { type: 'start' }, Number.NaN), { instanceOf: TypeError, message: /now/ });
   t.throws(() => createRoomLifecycle({ scheduledFor: 'tomorrow' as unknown as number }, at(0)), { instanceOf: TypeError, message: /scheduledFor/ });
 });
+
+test('a start before 1970 is in the past, a refusal rather than a bad argument', (t) => {
+  // Found by the fuzzer: "0161-11-06T07:22:58Z" parses to a negative time, which used to throw a TypeError (a 500).
+  const err = t.throws(() => createRoomLifecycle({ scheduledFor: Date.parse('0161-11-06T07:22:58Z') }, at(0)), { instanceOf: DomainError });
+  t.is(err?.code, 'start_not_in_future');
+  t.is(err?.field, 'scheduledFor');
+  t.throws(() => createRoomLifecycle({ scheduledFor: Number.NaN }, at(0)), { instanceOf: TypeError });
+});

@@ -1,0 +1,95 @@
+// Auth, members, connections, groups and admin endpoints refuse malformed input with 400 naming the field, and
+// write nothing in any table (the rooms endpoints have their own file, test/rooms/bad-inputs.test.ts).
+// Serial: each check compares every table before and after, so no other test may write meanwhile.
+import test from 'ava';
+import type { ApiClient } from '../support/api-client.js';
+import { assertRefusedAndNothingWritten, type BadInput } from '../support/bad-input.js';
+import { startTestStack, type TestStack } from '../support/stack.js';
+
+let env: TestStack;
+let member: ApiClient;
+let admin: ApiClient;
+let owner: ApiClient;
+let groupId: string;
+let otherId: string;
+
+test.before(async () => {
+  env = await startTestStack({ workers: 0 });
+  member = (await env.api.signUp('Bea Bad')).client;
+  const other = await env.api.signUp('Oto Other');
+  otherId = other.memberId;
+  const a = await env.api.signUp('Ada Admin');
+  await env.stack.database.pool.query("UPDATE members SET platform_roles = ARRAY['member','admin'] WHERE id = $1", [a.memberId]);
+  admin = await env.api.logIn(a.email);
+  owner = (await env.api.signUp('Owen Owner')).client;
+  const group = await owner.post('/v1/groups', { name: 'Data leaders' });
+  if (group.status !== 201) throw new Error(`create group: ${group.status} ${JSON.stringify(group.body)}`);
+  groupId = group.body.id;
+  const joined = await other.client.post(`/v1/groups/${groupId}/join`);
+  if (joined.status !== 201) throw new Error(`join group: ${joined.status} ${JSON.stringify(joined.body)}`);
+});
+test.after.always(() => env?.stop());
+
+const PASSWORD = 'correct horse battery staple';
+const email = () => `new.${Math.random().toString(36).slice(2, 8)}@example.test`;
+type Who = 'anonymous' | 'member' | 'admin' | 'owner';
+type Case = BadInput & { as: Who; build?: () => Partial<BadInput> };
+
+const cases: Case[] = [
+  // auth
+  { as: 'anonymous', name: 'sign up without email', method: 'POST', path: '/v1/auth/signup', body: { password: PASSWORD, displayName: 'X' }, field: 'body.email' },
+  { as: 'anonymous', name: 'sign up with a malformed email', method: 'POST', path: '/v1/auth/signup', body: { email: 'not-an-email', password: PASSWORD, displayName: 'X' }, field: 'body.email' },
+  { as: 'anonymous', name: 'sign up with a 9-character password', method: 'POST', path: '/v1/auth/signup', field: 'body.password', build: () => ({ body: { email: email(), password: 'k7#mQ2!xz', displayName: 'X' } }) },
+  { as: 'anonymous', name: 'sign up with a 257-character password', method: 'POST', path: '/v1/auth/signup', field: 'body.password', build: () => ({ body: { email: email(), password: 'k7#mQ2!xz'.repeat(29).slice(0, 257), displayName: 'X' } }) },
+  { as: 'anonymous', name: 'sign up with a repetitive password', method: 'POST', path: '/v1/auth/signup', field: 'password', code: 'weak_password', build: () => ({ body: { email: email(), password: 'aaaaaaaaaaaa', displayName: 'X' } }) },
+  { as: 'anonymous', name: 'sign up without a display name', method: 'POST', path: '/v1/auth/signup', field: 'body.displayName', build: () => ({ body: { email: email(), password: PASSWORD } }) },
+  { as: 'anonymous', name: 'sign up with a body that is not JSON', method: 'POST', path: '/v1/auth/signup', body: '{"email": ', headers: { 'content-type': 'application/json' }, field: 'body', code: 'invalid_json' },
+  { as: 'anonymous', name: 'sign up without a body', method: 'POST', path: '/v1/auth/signup', field: 'body' },
+  { as: 'anonymous', name: 'log in without a password', method: 'POST', path: '/v1/auth/login', body: { email: 'a@example.test' }, field: 'body.password' },
+  { as: 'anonymous', name: 'refresh with a short token', method: 'POST', path: '/v1/auth/refresh', body: { refreshToken: 'abc' }, field: 'body.refreshToken' },
+  { as: 'member', name: 'create an API key with a blank name', method: 'POST', path: '/v1/api-keys', body: { name: '  ' }, field: 'body.name' },
+  { as: 'member', name: 'revoke an API key with a malformed id', method: 'DELETE', path: '/v1/api-keys/zz', field: 'params.keyId' },
+  // members
+  { as: 'member', name: 'profile photo over plain http', method: 'PATCH', path: '/v1/me', body: { photoUrl: 'http://cdn.example.com/a.png' }, field: 'body.photoUrl' },
+  { as: 'member', name: 'profile with an unknown field', method: 'PATCH', path: '/v1/me', body: { email: 'x@example.test' }, field: 'body.email' },
+  { as: 'member', name: 'experience ending before it starts', method: 'PATCH', path: '/v1/me', body: { experience: [{ title: 'CTO', company: 'Acme', startYear: 2020, endYear: 2010 }] }, field: 'body.experience.0.endYear' },
+  { as: 'member', name: 'member profile with a malformed id', method: 'GET', path: '/v1/members/42', field: 'params.memberId' },
+  // connections and blocks
+  { as: 'member', name: 'connection request to a malformed id', method: 'POST', path: '/v1/members/nobody/connection-requests', field: 'params.memberId' },
+  { as: 'member', name: 'connection requests in an unknown direction', method: 'GET', path: '/v1/me/connection-requests?direction=sideways', field: 'query.direction' },
+  { as: 'member', name: 'connections with limit 0', method: 'GET', path: '/v1/me/connections?limit=0', field: 'query.limit' },
+  { as: 'member', name: 'connections with a forged cursor', method: 'GET', path: '/v1/me/connections?cursor=abc', field: 'query.cursor' },
+  { as: 'member', name: 'accept a malformed request id', method: 'POST', path: '/v1/connection-requests/1/accept', field: 'params.requestId' },
+  { as: 'member', name: 'decline a malformed request id', method: 'POST', path: '/v1/connection-requests/1/decline', field: 'params.requestId' },
+  { as: 'member', name: 'cancel a malformed request id', method: 'DELETE', path: '/v1/connection-requests/1', field: 'params.requestId' },
+  { as: 'member', name: 'remove a connection by a malformed id', method: 'DELETE', path: '/v1/me/connections/1', field: 'params.memberId' },
+  { as: 'member', name: 'block a malformed id', method: 'POST', path: '/v1/members/1/block', field: 'params.memberId' },
+  // groups
+  { as: 'member', name: 'create a group without a name', method: 'POST', path: '/v1/groups', body: { description: 'x' }, field: 'body.name' },
+  { as: 'member', name: 'create a group with an unknown visibility', method: 'POST', path: '/v1/groups', body: { name: 'G', visibility: 'secret' }, field: 'body.visibility' },
+  { as: 'member', name: 'create a group with an unknown field', method: 'POST', path: '/v1/groups', body: { name: 'G', color: 'red' }, field: 'body.color' },
+  { as: 'member', name: 'list groups by an unknown visibility', method: 'GET', path: '/v1/groups?visibility=hidden', field: 'query.visibility' },
+  { as: 'member', name: 'get a group by a malformed id', method: 'GET', path: '/v1/groups/abc', field: 'params.groupId' },
+  { as: 'owner', name: 'rename a group to blank', method: 'PATCH', path: '/v1/groups/GROUP', body: { name: ' ' }, field: 'body.name' },
+  { as: 'owner', name: 'update a group with an unknown field', method: 'PATCH', path: '/v1/groups/GROUP', body: { ownerId: 'x' }, field: 'body.ownerId' },
+  { as: 'owner', name: 'give a member an unknown role', method: 'PATCH', path: '/v1/groups/GROUP/members/OTHER', body: { role: 'king' }, field: 'body.role' },
+  { as: 'owner', name: 'change the role of a malformed member id', method: 'PATCH', path: '/v1/groups/GROUP/members/x', body: { role: 'admin' }, field: 'params.memberId' },
+  { as: 'owner', name: 'invite a malformed member id', method: 'POST', path: '/v1/groups/GROUP/invitations', body: { memberId: 'x' }, field: 'body.memberId' },
+  { as: 'member', name: 'accept a malformed invitation id', method: 'POST', path: '/v1/group-invitations/x/accept', field: 'params.invitationId' },
+  // admin
+  { as: 'admin', name: 'set an unknown platform role', method: 'PUT', path: '/v1/admin/members/OTHER/roles', body: { roles: ['root'] }, field: 'body.roles.0' },
+  { as: 'admin', name: 'set roles without roles', method: 'PUT', path: '/v1/admin/members/OTHER/roles', body: {}, field: 'body.roles' },
+  { as: 'admin', name: 'set roles that are not a list', method: 'PUT', path: '/v1/admin/members/OTHER/roles', body: { roles: 'admin' }, field: 'body.roles' },
+  { as: 'admin', name: 'set roles of a malformed member id', method: 'PUT', path: '/v1/admin/members/7/roles', body: { roles: ['member'] }, field: 'params.memberId' },
+];
+
+for (const c of cases) {
+  test.serial(`${c.name} -> ${c.status ?? 400} naming ${c.field}`, async (t) => {
+    const client = { anonymous: env.api, member, admin, owner }[c.as];
+    const built: BadInput = { ...c, ...c.build?.() };
+    await assertRefusedAndNothingWritten(t, env.stack.database.pool, client, {
+      ...built,
+      path: built.path.replace('GROUP', groupId).replace('OTHER', otherId),
+    });
+  });
+}
