@@ -52,6 +52,11 @@ const EnvSchema = z.object({
   ROOM_EMPTY_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(300),
   ROOM_ADMISSION_GRACE_SECONDS: z.coerce.number().int().min(1).default(120),
   ROOM_ADMISSION_SWEEP_SECONDS: z.coerce.number().int().min(1).default(30),
+  STAGE_EFFECT_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(1500),
+  STAGE_EFFECT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
+  STAGE_EFFECT_RETRY_BASE_MS: z.coerce.number().int().min(1).default(500),
+  STAGE_EFFECT_RETRY_MAX_MS: z.coerce.number().int().min(1).default(30_000),
+  LIVEKIT_API_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
 
   ROUNDTABLE_DEV: bool.optional().transform((v) => v ?? false),
 });
@@ -95,6 +100,8 @@ export interface Config {
     admissionGraceSeconds: number;
     admissionSweepSeconds: number;
   };
+  /** Stage effects on LiveKit (the outbox): how long a command waits for them, and the retry policy. */
+  stageEffects: { waitMs: number; maxAttempts: number; retryBaseMs: number; retryMaxMs: number; liveKitTimeoutMs: number };
   dev: boolean;
 }
 
@@ -157,6 +164,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       emptyTimeoutSeconds: e.ROOM_EMPTY_TIMEOUT_SECONDS,
       admissionGraceSeconds: e.ROOM_ADMISSION_GRACE_SECONDS,
       admissionSweepSeconds: e.ROOM_ADMISSION_SWEEP_SECONDS,
+    },
+    stageEffects: {
+      waitMs: e.STAGE_EFFECT_WAIT_MS,
+      maxAttempts: e.STAGE_EFFECT_MAX_ATTEMPTS,
+      retryBaseMs: e.STAGE_EFFECT_RETRY_BASE_MS,
+      retryMaxMs: Math.max(e.STAGE_EFFECT_RETRY_MAX_MS, e.STAGE_EFFECT_RETRY_BASE_MS),
+      liveKitTimeoutMs: e.LIVEKIT_API_TIMEOUT_MS,
     },
     dev: e.ROUNDTABLE_DEV,
   };
