@@ -51,6 +51,7 @@ async function effectOf(host: Member, roomId: string, id: string): Promise<any> 
 
 test.serial('refused connections: mute, move to audience and remove answer 202 pending; LiveKit carries them out once back', async (t) => {
   t.timeout(150_000);
+  await proxy.set('forward'); // whatever an earlier test left
   const host = await signUp(env, 'Hana Host');
   const sam = await signUp(env, 'Sam Speaker');
   const troll = await signUp(env, 'Tom Troll');
@@ -111,6 +112,7 @@ test.serial('refused connections: mute, move to audience and remove answer 202 p
 
 test.serial('a LiveKit that accepts but never answers: the call times out, 202 pending, applied once it answers again', async (t) => {
   t.timeout(120_000);
+  await proxy.set('forward');
   const host = await signUp(env, 'Hana Host');
   const sam = await signUp(env, 'Sam Speaker');
   const roomId = await liveRoom(host);
@@ -143,6 +145,7 @@ test.serial('a LiveKit that accepts but never answers: the call times out, 202 p
 
 test.serial('with LiveKit healthy the same command answers 200 applied', async (t) => {
   t.timeout(90_000);
+  await proxy.set('forward');
   const host = await signUp(env, 'Hana Host');
   const pat = await signUp(env, 'Pat Participant');
   const roomId = await liveRoom(host);
