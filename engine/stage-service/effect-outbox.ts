@@ -65,6 +65,7 @@ export class EffectOutbox {
   #again = false;
   #timer: NodeJS.Timeout | undefined;
   #started = false;
+  #stopped = false;
 
   constructor(store: EffectStore, gateway: EffectGateway, log: Logger, options: EffectOutboxOptions = {}) {
     this.#store = store;
@@ -89,11 +90,13 @@ export class EffectOutbox {
   /** Starts looking at the table on its own (effects left by a previous run, or queued by other processes). */
   start(): void {
     this.#started = true;
+    this.#stopped = false;
     this.kick();
   }
 
   async stop(): Promise<void> {
     this.#started = false;
+    this.#stopped = true; // the database may close next: later commands leave their effects queued for the next start
     clearTimeout(this.#timer);
     this.#timer = undefined;
     await this.#draining;
@@ -101,6 +104,7 @@ export class EffectOutbox {
 
   /** Something was queued: drain now (or right after the drain that is running). */
   kick(): void {
+    if (this.#stopped) return;
     if (this.#draining !== undefined) {
       this.#again = true;
       return;
