@@ -9,6 +9,7 @@ import { RoomStore } from '../engine/rooms/room-store.js';
 import { TranscriptStore } from '../engine/transcripts/transcript-store.js';
 import { createRecognizer } from '../models/stt/create-recognizer.js';
 import type { SpeechRecognizer } from '../models/stt/speech-recognizer.js';
+import { InFlight, registerDrainThenClose } from './job-shutdown.js';
 import { loadSileroVad } from './silero-vad.js';
 import { MODERATION_TOPIC, type TranscriptionStartedNotice } from './protocol.js';
 import { SpeakerTranscriber } from './speaker-transcriber.js';
@@ -35,7 +36,9 @@ export default defineAgent({
     const databaseUrl = process.env.DATABASE_URL;
     if (!databaseUrl) throw new Error('DATABASE_URL is not set for the agent worker');
     const db = await connectPostgres(databaseUrl, log);
-    ctx.addShutdownCallback(() => db.close());
+    // One callback: the in-flight transcriptions store their last segments before the pool closes.
+    const inFlight = new InFlight();
+    registerDrainThenClose(ctx, inFlight, () => db.close(), { log });
 
     await ctx.connect(undefined, AutoSubscribe.AUDIO_ONLY);
     const roomName = ctx.room.name ?? '';
@@ -46,7 +49,6 @@ export default defineAgent({
       return;
     }
     const transcripts = new TranscriptStore(db.pool);
-    const running = new Set<Promise<unknown>>();
 
     const onTrack = (track: RemoteTrack, publication: RemoteTrackPublication, participant: RemoteParticipant) => {
       if (track.kind !== TrackKind.KIND_AUDIO) return;
@@ -60,9 +62,7 @@ export default defineAgent({
         log,
       });
       const stream = new AudioStream(track, { sampleRate: SAMPLE_RATE, numChannels: 1 });
-      const run = transcriber.run(stream).catch((err: unknown) => log.error({ err }, 'speaker transcription failed'));
-      running.add(run);
-      void run.finally(() => running.delete(run));
+      void inFlight.track(transcriber.run(stream).catch((err: unknown) => log.error({ err }, 'speaker transcription failed')));
       log.info({ speaker: participant.identity, track: publication.sid }, 'transcribing speaker');
       // Speakers' apps show that the safety transcription is running (the room promised it would be).
       const notice = new TextEncoder().encode(JSON.stringify({ type: 'transcription_started', speaker: participant.identity, trackSid: publication.sid } satisfies TranscriptionStartedNotice));
@@ -74,8 +74,5 @@ export default defineAgent({
     for (const p of ctx.room.remoteParticipants.values()) {
       for (const pub of p.trackPublications.values()) if (pub.track) onTrack(pub.track, pub, p);
     }
-    ctx.addShutdownCallback(async () => {
-      await Promise.allSettled([...running]);
-    });
   },
 });

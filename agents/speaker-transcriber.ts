@@ -2,7 +2,7 @@
 // One instance per subscribed microphone track; it ends when the track's audio stream ends.
 import { EventEmitter } from 'node:events';
 import { VADEventType, type VAD } from '@livekit/agents';
-import type { AudioFrame } from '@livekit/rtc-node';
+import { AudioFrame } from '@livekit/rtc-node';
 import type { Logger } from '../core/logger.js';
 import type { NewTranscriptSegment } from '../engine/transcripts/transcript-store.js';
 import { resampleLinear, STT_SAMPLE_RATE } from '../models/audio/pcm.js';
@@ -22,11 +22,27 @@ export interface SpeakerTranscriberOptions {
   log: Logger;
   /** Wall clock at the first frame, injectable so tests fix time. */
   now?: () => number;
+  /** Tries per segment write on transient database errors, and the first back-off (doubling); default 5 and 400 ms. */
+  storeAttempts?: number;
+  storeRetryDelayMs?: number;
+  /** Silence pushed after the audio ends so an utterance in progress is closed; default 1000 ms. */
+  endSilenceMs?: number;
 }
 
+/** An utterance the VAD cut, by wall-clock time. */
+export interface Utterance {
+  startedAt: Date;
+  endedAt: Date;
+}
+
+// No 'error' event: EventEmitter throws an 'error' nobody listens to, and a failed utterance must not stop the
+// speaker's other utterances from being stored. Failures are logged and reported as 'utterance_failed'.
 export interface TranscriberEvents {
   segment: [NewTranscriptSegment];
-  error: [Error];
+  /** The recognizer heard no words (noise, a cough): nothing is stored. */
+  empty: [Utterance];
+  /** Recognition failed, or storing failed after the retries: the utterance is lost (and logged). */
+  utterance_failed: [Utterance & { error: Error; stage: 'transcribe' | 'store' }];
 }
 
 export class SpeakerTranscriber extends EventEmitter<TranscriberEvents> {
@@ -38,19 +54,41 @@ export class SpeakerTranscriber extends EventEmitter<TranscriberEvents> {
     for (const k of ['roomId', 'speakerIdentity', 'trackSid'] as const) {
       if (typeof options?.[k] !== 'string' || options[k] === '') throw new TypeError(`SpeakerTranscriber: ${k} must be a non-empty string`);
     }
+    for (const k of ['storeAttempts', 'storeRetryDelayMs'] as const) {
+      const v = options[k];
+      if (v !== undefined && (!Number.isInteger(v) || v < (k === 'storeAttempts' ? 1 : 0))) {
+        throw new TypeError(`SpeakerTranscriber: ${k} must be a ${k === 'storeAttempts' ? 'positive' : 'non-negative'} integer`);
+      }
+    }
+    if (typeof options.sink?.append !== 'function') throw new TypeError('SpeakerTranscriber: sink must have an append function');
     this.#o = options;
   }
 
-  /** Consumes the audio until it ends; resolves after the last utterance is stored. */
+  /**
+   * Consumes the audio until it ends; resolves after the last utterance is stored.
+   *
+   * The end of the audio is handled here, not by the VAD stream's flush()/endInput() (@livekit/agents 1.9): flush()
+   * resets the VAD and so drops the utterance in progress, and endInput() closes a writable its own writer holds
+   * locked, so the stream never ends and run() would never resolve. Instead a tail of silence longer than the VAD's
+   * minimum silence closes any utterance in progress; once the VAD has processed everything pushed, the stream is
+   * closed.
+   */
   async run(audio: AsyncIterable<AudioFrame>): Promise<number> {
     const { vad, log } = this.#o;
     const now = this.#o.now ?? Date.now;
     const vadStream = vad.stream();
     let startWallMs: number | undefined;
     const pending: Promise<void>[] = [];
+    let processedMs = 0;
+    let progressed: (() => void) | undefined;
 
     const consume = (async () => {
       for await (const event of vadStream) {
+        if (event.type === VADEventType.INFERENCE_DONE) {
+          processedMs = Math.max(processedMs, event.timestamp);
+          progressed?.();
+          continue;
+        }
         if (event.type !== VADEventType.END_OF_SPEECH) continue;
         const pcm = framesToFloat32(event.frames);
         if (pcm.samples.length === 0 || startWallMs === undefined) continue;
@@ -61,43 +99,115 @@ export class SpeakerTranscriber extends EventEmitter<TranscriberEvents> {
       }
     })();
 
-    for await (const frame of audio) {
-      startWallMs ??= now();
-      vadStream.pushFrame(frame);
+    let pushedMs = 0;
+    let last: AudioFrame | undefined;
+    try {
+      for await (const frame of audio) {
+        startWallMs ??= now();
+        pushedMs += (frame.samplesPerChannel / frame.sampleRate) * 1000;
+        last = frame;
+        vadStream.pushFrame(frame);
+      }
+      if (last !== undefined) {
+        pushedMs += pushSilence(vadStream, last, this.#o.endSilenceMs ?? END_SILENCE_MS);
+        const caughtUp = await waitUntil(() => processedMs >= pushedMs - VAD_WINDOW_SLACK_MS, (wake) => (progressed = wake), VAD_CATCH_UP_TIMEOUT_MS);
+        if (!caughtUp) log.warn({ speaker: this.#o.speakerIdentity, pushedMs, processedMs }, 'the VAD did not catch up with the end of the audio; the tail may be lost');
+      }
+    } finally {
+      vadStream.close();
+      await consume.catch((err: unknown) => log.warn({ err }, 'VAD stream ended with an error'));
     }
-    vadStream.flush();
-    vadStream.endInput();
-    await consume;
-    await Promise.all(pending);
+    // allSettled: each utterance reports its own failure; one must not cut the wait for the others short.
+    await Promise.allSettled(pending);
     log.debug({ speaker: this.#o.speakerIdentity, utterances: this.#utterances }, 'speaker audio ended');
     return this.#utterances;
   }
 
   async #transcribeAndStore(pcm: { samples: Float32Array; sampleRate: number }, startedAt: Date, endedAt: Date): Promise<void> {
     const { recognizer, sink, log, roomId, speakerIdentity, trackSid } = this.#o;
+    const utterance: Utterance = { startedAt, endedAt };
+    const ms = endedAt.getTime() - startedAt.getTime();
+    let text: string;
     try {
-      const result = await recognizer.transcribe(toStt16k(pcm));
-      const text = result.text.trim();
-      if (text === '') return;
-      const segment: NewTranscriptSegment = {
-        roomId,
-        segmentKey: `${roomId}:${trackSid}:${startedAt.getTime()}`,
-        speakerIdentity,
-        trackSid,
-        startedAt,
-        endedAt,
-        text,
-        model: recognizer.id,
-      };
-      await withRetries(() => sink.append(segment), log);
-      this.#utterances += 1;
-      this.emit('segment', segment);
-      log.info({ room: roomId, speaker: speakerIdentity, ms: endedAt.getTime() - startedAt.getTime() }, 'transcript segment stored');
+      text = (await recognizer.transcribe(toStt16k(pcm))).text.trim();
     } catch (err) {
-      log.error({ err, room: roomId, speaker: speakerIdentity }, 'utterance could not be transcribed or stored');
-      this.emit('error', err as Error);
+      log.error({ err, room: roomId, speaker: speakerIdentity, ms }, 'utterance could not be transcribed; it is lost');
+      this.#report('utterance_failed', { ...utterance, error: asError(err), stage: 'transcribe' });
+      return;
+    }
+    if (text === '') {
+      log.info({ room: roomId, speaker: speakerIdentity, ms, model: recognizer.id }, 'recognizer heard no words in an utterance; nothing stored');
+      this.#report('empty', utterance);
+      return;
+    }
+    const segment: NewTranscriptSegment = {
+      roomId,
+      segmentKey: `${roomId}:${trackSid}:${startedAt.getTime()}`,
+      speakerIdentity,
+      trackSid,
+      startedAt,
+      endedAt,
+      text,
+      model: recognizer.id,
+    };
+    try {
+      await withRetries(() => sink.append(segment), log, this.#o.storeAttempts ?? 5, this.#o.storeRetryDelayMs ?? 400);
+    } catch (err) {
+      log.error({ err, room: roomId, speaker: speakerIdentity, ms }, 'transcript segment could not be stored; it is lost');
+      this.#report('utterance_failed', { ...utterance, error: asError(err), stage: 'store' });
+      return;
+    }
+    this.#utterances += 1;
+    log.info({ room: roomId, speaker: speakerIdentity, ms }, 'transcript segment stored');
+    this.#report('segment', segment);
+  }
+
+  /** Emits without letting a throwing listener break the transcription. */
+  #report<E extends keyof TranscriberEvents>(event: E, ...args: TranscriberEvents[E]): void {
+    try {
+      (this.emit as (e: E, ...a: TranscriberEvents[E]) => boolean)(event, ...args);
+    } catch (err) {
+      this.#o.log.warn({ err, event }, 'a transcriber listener threw');
     }
   }
+}
+
+function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
+}
+
+/** Silence after the last frame: longer than the VAD's minimum silence (600 ms, agents/silero-vad.ts). */
+const END_SILENCE_MS = 1000;
+/** The VAD infers in 32 ms windows; what is left of the last window is never reported. */
+const VAD_WINDOW_SLACK_MS = 100;
+const VAD_CATCH_UP_TIMEOUT_MS = 10_000;
+
+/** Pushes `ms` of silence shaped like `like`; returns how many milliseconds were pushed. */
+function pushSilence(stream: { pushFrame(f: AudioFrame): void }, like: AudioFrame, ms: number): number {
+  const samples = Math.max(1, like.samplesPerChannel);
+  const frameMs = (samples / like.sampleRate) * 1000;
+  let pushed = 0;
+  while (pushed < ms) {
+    stream.pushFrame(new AudioFrame(new Int16Array(samples * like.channels), like.sampleRate, like.channels, samples));
+    pushed += frameMs;
+  }
+  return pushed;
+}
+
+/** Resolves true when `done()` holds (checked whenever `wake` is called), false after `timeoutMs`. */
+function waitUntil(done: () => boolean, onWake: (wake: () => void) => void, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => finish(false), timeoutMs);
+    const finish = (ok: boolean): void => {
+      clearTimeout(timer);
+      onWake(() => undefined);
+      resolve(ok);
+    };
+    onWake(() => {
+      if (done()) finish(true);
+    });
+    if (done()) finish(true);
+  });
 }
 
 function toStt16k(pcm: { samples: Float32Array; sampleRate: number }): Float32Array {
@@ -121,7 +231,7 @@ export function framesToFloat32(frames: AudioFrame[]): { samples: Float32Array; 
   return { samples: samples.subarray(0, offset), sampleRate: frames[0]?.sampleRate ?? 16000 };
 }
 
-async function withRetries<T>(fn: () => Promise<T>, log: Logger, attempts = 5): Promise<T> {
+async function withRetries<T>(fn: () => Promise<T>, log: Logger, attempts: number, firstDelayMs: number): Promise<T> {
   for (let i = 1; ; i++) {
     try {
       return await fn();
@@ -129,7 +239,7 @@ async function withRetries<T>(fn: () => Promise<T>, log: Logger, attempts = 5): 
       const retryable = (err as { retryable?: boolean }).retryable ?? isTransientDbError(err);
       if (!retryable || i >= attempts) throw err;
       log.warn({ err, attempt: i }, 'storing segment failed; retrying');
-      await new Promise((r) => setTimeout(r, 200 * 2 ** i));
+      await new Promise((r) => setTimeout(r, firstDelayMs * 2 ** (i - 1)));
     }
   }
 }

@@ -39,6 +39,8 @@ export interface StackOptions {
   workers?: number;
   /** Extra env for worker processes (tests pass their LOG_LEVEL, ports…). */
   workerEnv?: NodeJS.ProcessEnv;
+  /** Reach LiveKit's server API here instead of config.livekit.url (clients still get config.livekit.url). */
+  liveKitApiUrl?: string;
 }
 
 export async function startStack(config: Config, log: Logger, options: StackOptions = {}): Promise<RunningStack> {
@@ -61,7 +63,14 @@ export async function startStack(config: Config, log: Logger, options: StackOpti
         await server.stop();
       });
     }
-    const gateway = new LiveKitGateway({ url: config.livekit.url, apiKey: config.livekit.apiKey, apiSecret: config.livekit.apiSecret, agentName: config.agent.name });
+    const gateway = new LiveKitGateway({
+      url: config.livekit.url,
+      apiUrl: options.liveKitApiUrl,
+      apiKey: config.livekit.apiKey,
+      apiSecret: config.livekit.apiSecret,
+      agentName: config.agent.name,
+      requestTimeoutMs: config.stageEffects.liveKitTimeoutMs,
+    });
     await gateway.ping(5000);
 
     const workers: ChildProcess[] = [];
@@ -86,11 +95,23 @@ export async function startStack(config: Config, log: Logger, options: StackOpti
       },
     });
     // The stage hands "the host ended the room" to the room service, which marks it ended and closes it on LiveKit.
+    const effects = config.stageEffects;
     const stage = new StageService(database.pool, gateway, log, {
       onRoomEnded: async (roomId, by): Promise<void> => {
         await services.rooms.end(roomId, by.staff ? 'staff' : 'host');
       },
+      effects: {
+        waitMs: effects.waitMs,
+        maxAttempts: effects.maxAttempts,
+        baseDelayMs: effects.retryBaseMs,
+        maxDelayMs: effects.retryMaxMs,
+        // A claimed effect is reserved for longer than its calls can take (mute: a read and one call per track).
+        leaseMs: effects.liveKitTimeoutMs * 4 + 5000,
+      },
     });
+    // One effect worker in this process; stopped before the database closes.
+    stage.startEffects();
+    stops.push(() => stage.stop());
     const social = new SocialService(database.pool);
     const services = {
       config,

@@ -63,6 +63,11 @@ const EnvSchema = z.object({
   ROOM_ADMISSION_GRACE_SECONDS: z.coerce.number().int().min(1).default(120),
   ROOM_ADMISSION_SWEEP_SECONDS: z.coerce.number().int().min(1).default(30),
   ROOM_TOKEN_TTL_SECONDS: z.coerce.number().int().min(5).max(600).default(60),
+  STAGE_EFFECT_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(1500),
+  STAGE_EFFECT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
+  STAGE_EFFECT_RETRY_BASE_MS: z.coerce.number().int().min(1).default(500),
+  STAGE_EFFECT_RETRY_MAX_MS: z.coerce.number().int().min(1).default(30_000),
+  LIVEKIT_API_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
 
   ROUNDTABLE_DEV: bool.optional().transform((v) => v ?? false),
 });
@@ -119,6 +124,8 @@ export interface Config {
     /** Lifetime of LiveKit join tokens: they only authorise the connect (LiveKit refreshes connected sessions). */
     tokenTtlSeconds: number;
   };
+  /** Stage effects on LiveKit (the outbox): how long a command waits for them, and the retry policy. */
+  stageEffects: { waitMs: number; maxAttempts: number; retryBaseMs: number; retryMaxMs: number; liveKitTimeoutMs: number };
   dev: boolean;
 }
 
@@ -186,6 +193,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       admissionSweepSeconds: e.ROOM_ADMISSION_SWEEP_SECONDS,
       stageStreamsPerMember: e.STAGE_EVENT_STREAMS_PER_MEMBER,
       tokenTtlSeconds: e.ROOM_TOKEN_TTL_SECONDS,
+    },
+    stageEffects: {
+      waitMs: e.STAGE_EFFECT_WAIT_MS,
+      maxAttempts: e.STAGE_EFFECT_MAX_ATTEMPTS,
+      retryBaseMs: e.STAGE_EFFECT_RETRY_BASE_MS,
+      retryMaxMs: Math.max(e.STAGE_EFFECT_RETRY_MAX_MS, e.STAGE_EFFECT_RETRY_BASE_MS),
+      liveKitTimeoutMs: e.LIVEKIT_API_TIMEOUT_MS,
     },
     dev: e.ROUNDTABLE_DEV,
   };

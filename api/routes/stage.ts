@@ -4,7 +4,7 @@
 import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { Principal } from '../../engine/identity/account-service.js';
-import { mayViewStage, publicStageView, type PublicStageState } from '../../engine/stage-service/index.js';
+import { isModeratorView, mayViewStage, publicStageView, type PublicStageState, type StageCommandResult } from '../../engine/stage-service/index.js';
 import { DomainError, REACTION_EMOJI, normalizeReaction } from '../../engine/stage/index.js';
 import type { ApiServices } from '../context.js';
 import { defineRoute, type RouteDef } from '../route.js';
@@ -13,6 +13,7 @@ import { StreamSlots } from '../stream-slots.js';
 import { RoomIdParams } from './schemas.js';
 
 const MemberParams = z.object({ roomId: z.uuid(), memberId: z.uuid() });
+const EffectParams = z.object({ roomId: z.uuid(), effectId: z.uuid() });
 type RoomParams = z.infer<typeof RoomIdParams>;
 type TargetParams = z.infer<typeof MemberParams>;
 
@@ -37,6 +38,20 @@ const ReactionBody = z.strictObject({
 });
 
 const RoomRole = z.enum(['host', 'co_host', 'speaker', 'listener']);
+const Effect = z
+  .object({
+    id: z.uuid(),
+    roomId: z.uuid(),
+    kind: z.enum(['grant_publish', 'revoke_publish', 'mute_track', 'remove']),
+    identity: z.string(),
+    status: z.enum(['pending', 'applied', 'failed']).describe('pending: queued or being retried; failed: LiveKit refused, or retries ran out'),
+    outcome: z.enum(['applied', 'participant_absent', 'refused', 'retries_exhausted']).nullable(),
+    attempts: z.number().int(),
+    lastError: z.string().nullable(),
+    createdAt: z.number().describe('ms since epoch'),
+    settledAt: z.number().nullable().describe('ms since epoch'),
+  })
+  .describe('an effect of a stage command on LiveKit (publish permission, mute, removal)');
 const StageView = z.object({
   roomId: z.uuid(),
   hostId: z.string(),
@@ -58,17 +73,34 @@ const StageView = z.object({
       invites: z.array(z.object({ identity: z.string(), invitedBy: z.string(), invitedAt: z.number() })),
       bans: z.array(z.string()),
       audience: z.array(z.string()),
+      effects: z.array(Effect).optional().describe('effects on LiveKit still pending, or failed and not made moot by a later one'),
     })
     .optional()
     .describe('hand queue, pending invitations, bans and the audience: host, co-hosts and trust-and-safety staff only'),
 });
 
-const STATE = { 200: { description: 'the stage after the change, as you may see it', schema: StageView } };
+const CommandResult = StageView.extend({ effects: z.array(Effect).describe("this command's effects on LiveKit as they stand") });
+const STATE = { 200: { description: 'the stage as you may see it', schema: StageView } };
+const CHANGED = {
+  200: { description: 'the stage after the change, as you may see it; every effect on LiveKit is applied', schema: CommandResult },
+  202: {
+    description:
+      'the stage changed, but LiveKit has not carried out every effect yet (unreachable or slow: retried) or refused it: ' +
+      'see effects[].status; follow an effect with GET /v1/rooms/{roomId}/stage/effects/{effectId} or the event stream',
+    schema: CommandResult,
+  },
+};
 const HEARTBEAT_MS = 15_000;
 
 type Service = ApiServices['stage'];
-type StageCall = (stage: Service, roomId: string, by: Principal) => Promise<PublicStageState>;
-type TargetCall = (stage: Service, roomId: string, by: Principal, memberId: string) => Promise<PublicStageState>;
+type StageCall = (stage: Service, roomId: string, by: Principal) => Promise<StageCommandResult>;
+type TargetCall = (stage: Service, roomId: string, by: Principal, memberId: string) => Promise<StageCommandResult>;
+
+/** 200 when LiveKit carried out every effect of the command, 202 while any is pending (or failed). */
+async function answer(pending: Promise<StageCommandResult>): Promise<{ status: number; body: StageCommandResult }> {
+  const result = await pending;
+  return { status: result.effects.every((e) => e.status === 'applied') ? 200 : 202, body: result };
+}
 
 export function stageRoutes(s: ApiServices): RouteDef[] {
   const streamSlots = new StreamSlots(s.config.rooms.stageStreamsPerMember, HEARTBEAT_MS / 1000);
@@ -82,8 +114,8 @@ export function stageRoutes(s: ApiServices): RouteDef[] {
       tag: 'stage',
       auth: 'member',
       params: RoomIdParams,
-      responses: STATE,
-      handler: async ({ params, auth }) => ({ body: await call(s.stage, params.roomId, auth) }),
+      responses: CHANGED,
+      handler: async ({ params, auth }) => answer(call(s.stage, params.roomId, auth)),
     });
   /** A command on one participant, named in the path. */
   const onMember = (method: 'post' | 'delete', path: string, operationId: string, summary: string, call: TargetCall): RouteDef =>
@@ -95,8 +127,8 @@ export function stageRoutes(s: ApiServices): RouteDef[] {
       tag: 'stage',
       auth: 'member',
       params: MemberParams,
-      responses: STATE,
-      handler: async ({ params, auth }) => ({ body: await targeting('params.memberId', call(s.stage, params.roomId, auth, params.memberId)) }),
+      responses: CHANGED,
+      handler: async ({ params, auth }) => answer(targeting('params.memberId', call(s.stage, params.roomId, auth, params.memberId))),
     });
 
   return [
@@ -111,6 +143,17 @@ export function stageRoutes(s: ApiServices): RouteDef[] {
       responses: STATE,
       handler: async ({ params, auth }) => ({ body: await s.stage.snapshot(params.roomId, auth) }),
     }),
+    defineRoute<z.infer<typeof EffectParams>, undefined, undefined, Principal>({
+      method: 'get',
+      path: '/v1/rooms/:roomId/stage/effects/:effectId',
+      operationId: 'getStageEffect',
+      summary: "One effect of a stage command on LiveKit and its status (the room's host, co-hosts, trust-and-safety staff)",
+      tag: 'stage',
+      auth: 'member',
+      params: EffectParams,
+      responses: { 200: { description: 'the effect as it stands', schema: Effect } },
+      handler: async ({ params, auth }) => ({ body: await s.stage.effect(params.roomId, auth, params.effectId) }),
+    }),
     defineRoute<RoomParams, undefined, undefined, Principal>({
       method: 'get',
       path: '/v1/rooms/:roomId/stage/events',
@@ -124,7 +167,9 @@ export function stageRoutes(s: ApiServices): RouteDef[] {
           description:
             'A text/event-stream. The first event is the current stage; then one `event: stage_state` per change, ' +
             '`id:` the stage version and `data:` the same JSON object GET /v1/rooms/{roomId}/stage returns. ' +
-            '`: keep-alive` comments every 15 s. The stream ends after the room ends (last stage_state has ended: true), ' +
+            '`: keep-alive` comments every 15 s. Moderators (host, co-hosts, staff) also get `event: stage_effect` with an effect ' +
+            '(GET /v1/rooms/{roomId}/stage/effects/{effectId}) each time one is applied, retried or failed. ' +
+            'The stream ends after the room ends (last stage_state has ended: true), ' +
             'with `event: stage_closed` and `data: {"reason": …}` when you are no longer in the room (`not_in_room`), ' +
             'when your session ends by logout or revocation (`session_ended`) or your access token expires ' +
             '(`session_expired`: open a new stream with a fresh token), and when the client disconnects. ' +
@@ -170,8 +215,8 @@ export function stageRoutes(s: ApiServices): RouteDef[] {
       auth: 'member',
       params: RoomIdParams,
       body: HandRaisingBody,
-      responses: STATE,
-      handler: async ({ params, body, auth }) => ({ body: await s.stage.setHandRaising(params.roomId, auth, body.enabled) }),
+      responses: CHANGED,
+      handler: async ({ params, body, auth }) => answer(s.stage.setHandRaising(params.roomId, auth, body.enabled)),
     }),
     defineRoute<RoomParams, undefined, z.infer<typeof InviteBody>, Principal>({
       method: 'post',
@@ -182,8 +227,8 @@ export function stageRoutes(s: ApiServices): RouteDef[] {
       auth: 'member',
       params: RoomIdParams,
       body: InviteBody,
-      responses: STATE,
-      handler: async ({ params, body, auth }) => ({ body: await targeting('body.memberId', s.stage.invite(params.roomId, auth, body.memberId)) }),
+      responses: CHANGED,
+      handler: async ({ params, body, auth }) => answer(targeting('body.memberId', s.stage.invite(params.roomId, auth, body.memberId))),
     }),
     command('post', '/stage/invite/accept', 'acceptStageInvite', 'Accept your pending invitation and come on stage', (st, r, by) =>
       st.respondToInvite(r, by, true),
@@ -207,10 +252,8 @@ export function stageRoutes(s: ApiServices): RouteDef[] {
       auth: 'member',
       params: MemberParams,
       body: RemoveBody,
-      responses: STATE,
-      handler: async ({ params, body, auth }) => ({
-        body: await targeting('params.memberId', s.stage.remove(params.roomId, auth, params.memberId, { ban: body.ban })),
-      }),
+      responses: CHANGED,
+      handler: async ({ params, body, auth }) => answer(targeting('params.memberId', s.stage.remove(params.roomId, auth, params.memberId, { ban: body.ban }))),
     }),
     onMember('post', '/stage/participants/:memberId/cohost', 'promoteCohost', 'Make a speaker a co-host (host)', (st, r, by, m) => st.promoteCohost(r, by, m)),
     onMember('delete', '/stage/participants/:memberId/cohost', 'demoteCohost', 'Demote a co-host to speaker (host), or step down yourself', (st, r, by, m) =>
@@ -226,8 +269,8 @@ export function stageRoutes(s: ApiServices): RouteDef[] {
       params: RoomIdParams,
       body: ReactionBody,
       idempotent: true,
-      responses: STATE,
-      handler: async ({ params, body, auth }) => ({ body: await s.stage.react(params.roomId, auth, body.emoji) }),
+      responses: CHANGED,
+      handler: async ({ params, body, auth }) => answer(s.stage.react(params.roomId, auth, body.emoji)),
     }),
     command('post', '/end', 'endRoom', 'End the room for everyone (host, trust-and-safety staff)', (st, r, by) => st.end(r, by)),
   ];
@@ -285,7 +328,13 @@ function stageEventStream(stage: Service, roomId: string, initialViewer: Princip
     for (const cleanup of cleanups.splice(0)) cleanup();
     if (sink !== undefined && !sink.writableEnded) sink.end();
   };
-  const unsubscribe = stage.subscribe(roomId, ({ state, room }) => {
+  const unsubscribe = stage.subscribe(roomId, ({ state, room, effect }) => {
+    if (effect !== undefined) {
+      if (sink !== undefined && mayViewStage(state, room, viewer) && isModeratorView(state, viewer)) {
+        write(`event: stage_effect\ndata: ${JSON.stringify(effect)}\n\n`);
+      }
+      return;
+    }
     if (!mayViewStage(state, room, viewer)) {
       end('not_in_room');
       return;

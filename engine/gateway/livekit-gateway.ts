@@ -17,6 +17,10 @@ export interface LiveKitGatewayOptions {
   apiSecret: string;
   /** The moderation agent dispatched into every room. */
   agentName: string;
+  /** Where the server API is reached when not at `url` (an internal address); default `url`. */
+  apiUrl?: string;
+  /** Bound on each server API call (default 5000 ms): a LiveKit that does not answer fails the call, retryably. */
+  requestTimeoutMs?: number;
 }
 
 export interface TokenRequest {
@@ -43,16 +47,21 @@ export class LiveKitGateway {
   readonly #rooms: RoomServiceClient;
   readonly #dispatch: AgentDispatchClient;
   readonly #options: LiveKitGatewayOptions;
+  readonly #apiUrl: string;
 
   constructor(options: LiveKitGatewayOptions) {
     for (const k of ['url', 'apiKey', 'apiSecret', 'agentName'] as const) {
       if (typeof options?.[k] !== 'string' || options[k] === '') throw new TypeError(`LiveKitGateway: ${k} must be a non-empty string`);
     }
+    if (options.apiUrl !== undefined && (typeof options.apiUrl !== 'string' || options.apiUrl === '')) throw new TypeError('LiveKitGateway: apiUrl must be a non-empty string');
+    const timeoutMs = options.requestTimeoutMs ?? 5000;
+    if (!Number.isInteger(timeoutMs) || timeoutMs < 1) throw new TypeError('LiveKitGateway: requestTimeoutMs must be a positive integer');
     this.#options = options;
     this.url = options.url;
-    const httpUrl = toHttpUrl(options.url);
-    this.#rooms = new RoomServiceClient(httpUrl, options.apiKey, options.apiSecret);
-    this.#dispatch = new AgentDispatchClient(httpUrl, options.apiKey, options.apiSecret);
+    this.#apiUrl = toHttpUrl(options.apiUrl ?? options.url);
+    const clientOptions = { requestTimeout: timeoutMs / 1000 };
+    this.#rooms = new RoomServiceClient(this.#apiUrl, options.apiKey, options.apiSecret, clientOptions);
+    this.#dispatch = new AgentDispatchClient(this.#apiUrl, options.apiKey, options.apiSecret, clientOptions);
   }
 
   /** Creates the LiveKit room with the moderation agent dispatched into it. */
@@ -163,7 +172,7 @@ export class LiveKitGateway {
 
   /** LiveKit answers `OK` on GET / once it is ready. */
   async ping(timeoutMs = 2000): Promise<void> {
-    const res = await fetch(toHttpUrl(this.url), { signal: AbortSignal.timeout(timeoutMs) });
+    const res = await fetch(this.#apiUrl, { signal: AbortSignal.timeout(timeoutMs) });
     const text = await res.text();
     if (!res.ok || text.trim() !== 'OK') throw new Error(`LiveKit at ${this.url} answered ${res.status} ${text.slice(0, 80)}`);
   }
@@ -171,6 +180,20 @@ export class LiveKitGateway {
 
 export function toHttpUrl(url: string): string {
   return url.replace(/^ws(s?):\/\//, 'http$1://');
+}
+
+/**
+ * What a failed server API call means for a retry: `retryable` when LiveKit could not be reached, did not answer in
+ * time or failed on its side (5xx, Twirp unavailable/internal/deadline_exceeded/resource_exhausted); `permanent`
+ * when it refused the request itself (other 4xx: bad credentials, invalid argument), which no retry changes.
+ */
+export function liveKitFailureKind(err: unknown): 'retryable' | 'permanent' {
+  const e = err as { status?: unknown; code?: unknown; name?: unknown };
+  const code = typeof e?.code === 'string' ? e.code : '';
+  if (['unavailable', 'internal', 'deadline_exceeded', 'resource_exhausted', 'unknown', 'aborted'].includes(code)) return 'retryable';
+  if (typeof e?.status === 'number' && e.status > 0) return e.status >= 500 || e.status === 429 || e.status === 408 ? 'retryable' : 'permanent';
+  // No HTTP answer at all: connection refused or reset, DNS, the request timeout (TimeoutError / AbortError).
+  return 'retryable';
 }
 
 function isNotFound(err: unknown): boolean {

@@ -11,6 +11,7 @@
 // - Consent times are evidence for staff (stored with the events), not part of any view.
 import { isStaff, type PlatformRole, type RoomRole } from '../access/index.js';
 import type { HandRaise, ReactionEmoji, StageInvite, StageState } from '../stage/index.js';
+import type { StageEffectRecord } from './effect-store.js';
 
 export interface StageViewer {
   memberId: string;
@@ -38,6 +39,11 @@ export interface ModeratorView {
   bans: string[];
   /** Listeners in join order. */
   audience: string[];
+  /**
+   * Effects on LiveKit not (yet) carried out: pending ones and failed ones no later effect made moot. Filled in by
+   * the stage service from the outbox; the pure view leaves it out.
+   */
+  effects?: StageEffectRecord[];
 }
 
 export interface PublicStageState {

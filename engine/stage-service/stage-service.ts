@@ -6,22 +6,29 @@
 // Decisions:
 // - The rooms table is the truth about the room's lifecycle; this service only reads it. A room that ended by any
 //   path (host, staff, empty timeout) refuses stage commands, whether or not its stage recorded the end.
-// - Effects run after the commit, in decision order per room (one queue per room in this process). A LiveKit
-//   failure is logged, not thrown: the state is already the truth, and participantConnected() re-applies grants
-//   from it whenever the participant (re)connects.
+// - Effects on LiveKit (grant/revoke publishing, mute, remove) are queued in the stage_effects outbox in the same
+//   transaction as the change, and carried out by the effect worker (effect-outbox.ts) with retries, in decision
+//   order per participant. A command waits a short while (effects.waitMs) for its effects and answers with their
+//   true status: applied, or still pending (LiveKit unreachable: retried), or failed. Pending and failed effects
+//   show in the moderator view and on the event stream, so a host knows when a ban has not taken hold on LiveKit.
+// - Broadcasts of the stage state stay best effort: they carry no decision (clients read the state by version, and
+//   GET /stage and the event stream always have it).
 // - Admission is decided against the stage it changes: the join policy's seat facts (listeners, bans) are read from
 //   the very state the admission commits over (version check), so concurrent joins in any number of API processes
 //   cannot overfill a room. The same policy runs on every connection LiveKit reports, so a still-valid LiveKit
 //   token (LiveKit itself refreshes connected clients' tokens for 10 minutes) never bypasses it.
 // - set_role effects need no LiveKit call: clients learn roles from the stage_state broadcast.
+import crypto from 'node:crypto';
 import type pg from 'pg';
 import type { Logger } from '../../core/logger.js';
 import { isStaff, type JoinDecision, type PlatformRole, type RoomRole } from '../access/index.js';
 import { EngineError } from '../engine-error.js';
 import type { LiveKitGateway } from '../gateway/livekit-gateway.js';
 import { type Actor, DomainError, type StageEffect, type StageEvent, type StageResult, StageState } from '../stage/index.js';
+import { EffectOutbox, type EffectOutboxOptions } from './effect-outbox.js';
+import { EffectStore, type LiveKitEffectKind, type NewEffect, type StageEffectRecord } from './effect-store.js';
 import { KeyedMutex } from './keyed-mutex.js';
-import { type PublicStageState, type StageRoomFacts, type StageViewer, mayViewStage, publicStageView } from './public-stage.js';
+import { type PublicStageState, type StageRoomFacts, type StageViewer, isModeratorView, mayViewStage, publicStageView } from './public-stage.js';
 import { StageStore } from './stage-store.js';
 
 /** LiveKit data topic carrying `{ type: 'stage_state', state: PublicStageState }` (the audience view). */
@@ -37,11 +44,18 @@ export interface StageMember {
   platformRoles: readonly PlatformRole[];
 }
 
-/** What subscribers receive after every change: the full state (build a view with publicStageView) and the room. */
+/**
+ * What subscribers receive after every change: the full state (build a view with publicStageView) and the room.
+ * With `effect`, the change is to an effect on LiveKit (applied, retried, failed), not to the stage itself.
+ */
 export interface StageChange {
   state: StageState;
   room: StageRoomFacts;
+  effect?: StageEffectRecord;
 }
+
+/** A stage command's answer: the stage as the caller may see it, and the command's effects on LiveKit as they stand. */
+export type StageCommandResult = PublicStageState & { effects: StageEffectRecord[] };
 
 export type StageListener = (change: StageChange) => void;
 
@@ -87,7 +101,11 @@ export interface StageServiceOptions {
   now?: () => number;
   /** Attempts per command when another writer keeps winning the version race (default 5). */
   maxAttempts?: number;
+  /** The effect worker's retry policy, lease and poll, and how long a command waits for its effects (default 1500 ms). */
+  effects?: Omit<EffectOutboxOptions, 'onChange'> & { waitMs?: number };
 }
+
+const LIVEKIT_EFFECTS: ReadonlySet<string> = new Set<LiveKitEffectKind>(['grant_publish', 'revoke_publish', 'mute_track', 'remove']);
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -122,6 +140,9 @@ export class StageService {
   readonly #onRoomEnded: StageServiceOptions['onRoomEnded'];
   readonly #queue = new KeyedMutex();
   readonly #listeners = new Map<string, Set<StageListener>>();
+  readonly #effects: EffectStore;
+  readonly #outbox: EffectOutbox;
+  readonly #effectWaitMs: number;
 
   constructor(pool: pg.Pool, gateway: StageGateway, log: Logger, options: StageServiceOptions = {}) {
     if (pool === null || typeof pool !== 'object') throw new TypeError('pool must be a pg Pool');
@@ -132,6 +153,40 @@ export class StageService {
     this.#now = options.now ?? Date.now;
     this.#maxAttempts = options.maxAttempts ?? 5;
     this.#onRoomEnded = options.onRoomEnded;
+    const { waitMs, ...outbox } = options.effects ?? {};
+    this.#effectWaitMs = waitMs ?? 1500;
+    if (!Number.isInteger(this.#effectWaitMs) || this.#effectWaitMs < 0) throw new TypeError('effects.waitMs must be a non-negative integer');
+    this.#effects = new EffectStore(pool);
+    this.#outbox = new EffectOutbox(this.#effects, gateway, log, { ...outbox, onChange: (effect) => void this.#notifyEffect(effect) });
+  }
+
+  // ---- The effect worker -----------------------------------------------------------------------------------------
+
+  /** Starts the effect worker's own schedule (retries, effects left by an earlier run). Commands kick it anyway. */
+  startEffects(): void {
+    this.#outbox.start();
+  }
+
+  /** Stops the effect worker after the drain under way; queued effects stay in the table for the next start. */
+  async stop(): Promise<void> {
+    await this.#outbox.stop();
+  }
+
+  /**
+   * One effect of this room on LiveKit, for those who see the moderator view (host, co-hosts, staff). Others are
+   * refused with DomainError role_forbidden; an id this room does not have is not found.
+   */
+  async effect(roomId: string, viewer: StageViewer, effectId: string): Promise<StageEffectRecord> {
+    requireUuid(roomId, 'roomId');
+    requireMember(viewer, 'viewer');
+    requireUuid(effectId, 'effectId');
+    const room = await this.#room(roomId, { allowEnded: true });
+    const state = await this.#stage(room);
+    if (!mayViewStage(state, room, viewer)) throw new DomainError('not_in_room', 'the stage is visible to people in the room');
+    if (!isModeratorView(state, viewer)) throw new DomainError('role_forbidden', 'effects on LiveKit are shown to the host, co-hosts and staff');
+    const found = await this.#effects.get(roomId, effectId);
+    if (found === undefined) throw new EngineError('not_found', 'effect_not_found', 'this room has no such effect', 'effectId');
+    return found;
   }
 
   // ---- Called by the room service and the webhook handler --------------------------------------------------------
@@ -310,7 +365,7 @@ export class StageService {
     if (viewer !== undefined && !mayViewStage(state, room, viewer)) {
       throw new DomainError('not_in_room', 'the stage is visible to people in the room');
     }
-    return publicStageView(state, room, viewer);
+    return this.#withOpenEffects(publicStageView(state, room, viewer));
   }
 
   /** Every committed change of this room's stage, in order, for this process's subscribers. Returns unsubscribe. */
@@ -342,59 +397,59 @@ export class StageService {
 
   // ---- Stage commands (the API) ----------------------------------------------------------------------------------
 
-  raiseHand(roomId: string, by: StageMember): Promise<PublicStageState> {
+  raiseHand(roomId: string, by: StageMember): Promise<StageCommandResult> {
     return this.#act(roomId, by, (s, a, now) => s.raiseHand(a, now));
   }
 
-  lowerHand(roomId: string, by: StageMember): Promise<PublicStageState> {
+  lowerHand(roomId: string, by: StageMember): Promise<StageCommandResult> {
     return this.#act(roomId, by, (s, a, now) => s.lowerHand(a, now));
   }
 
-  approveHand(roomId: string, by: StageMember, memberId: string): Promise<PublicStageState> {
+  approveHand(roomId: string, by: StageMember, memberId: string): Promise<StageCommandResult> {
     return this.#act(roomId, by, (s, a, now) => s.approveHand(a, requireText(memberId, 'memberId'), now));
   }
 
-  dismissHand(roomId: string, by: StageMember, memberId: string): Promise<PublicStageState> {
+  dismissHand(roomId: string, by: StageMember, memberId: string): Promise<StageCommandResult> {
     return this.#act(roomId, by, (s, a, now) => s.dismissHand(a, requireText(memberId, 'memberId'), now));
   }
 
-  setHandRaising(roomId: string, by: StageMember, enabled: boolean): Promise<PublicStageState> {
+  setHandRaising(roomId: string, by: StageMember, enabled: boolean): Promise<StageCommandResult> {
     return this.#act(roomId, by, (s, a, now) => s.setHandRaising(a, enabled, now));
   }
 
-  invite(roomId: string, by: StageMember, memberId: string): Promise<PublicStageState> {
+  invite(roomId: string, by: StageMember, memberId: string): Promise<StageCommandResult> {
     return this.#act(roomId, by, (s, a, now) => s.invite(a, requireText(memberId, 'memberId'), now));
   }
 
-  respondToInvite(roomId: string, by: StageMember, accept: boolean): Promise<PublicStageState> {
+  respondToInvite(roomId: string, by: StageMember, accept: boolean): Promise<StageCommandResult> {
     return this.#act(roomId, by, (s, a, now) => s.respondToInvite(a, accept, now));
   }
 
-  moveToAudience(roomId: string, by: StageMember, memberId: string): Promise<PublicStageState> {
+  moveToAudience(roomId: string, by: StageMember, memberId: string): Promise<StageCommandResult> {
     return this.#act(roomId, by, (s, a, now) => s.moveToAudience(a, requireText(memberId, 'memberId'), now));
   }
 
-  leaveStage(roomId: string, by: StageMember): Promise<PublicStageState> {
+  leaveStage(roomId: string, by: StageMember): Promise<StageCommandResult> {
     return this.#act(roomId, by, (s, a, now) => s.leaveStage(a, now));
   }
 
-  mute(roomId: string, by: StageMember, memberId: string): Promise<PublicStageState> {
+  mute(roomId: string, by: StageMember, memberId: string): Promise<StageCommandResult> {
     return this.#act(roomId, by, (s, a, now) => s.mute(a, requireText(memberId, 'memberId'), now));
   }
 
-  remove(roomId: string, by: StageMember, memberId: string, options: { ban: boolean }): Promise<PublicStageState> {
+  remove(roomId: string, by: StageMember, memberId: string, options: { ban: boolean }): Promise<StageCommandResult> {
     return this.#act(roomId, by, (s, a, now) => s.remove(a, requireText(memberId, 'memberId'), options, now));
   }
 
-  promoteCohost(roomId: string, by: StageMember, memberId: string): Promise<PublicStageState> {
+  promoteCohost(roomId: string, by: StageMember, memberId: string): Promise<StageCommandResult> {
     return this.#act(roomId, by, (s, a, now) => s.promoteCohost(a, requireText(memberId, 'memberId'), now));
   }
 
-  demoteCohost(roomId: string, by: StageMember, memberId: string): Promise<PublicStageState> {
+  demoteCohost(roomId: string, by: StageMember, memberId: string): Promise<StageCommandResult> {
     return this.#act(roomId, by, (s, a, now) => s.demoteCohost(a, requireText(memberId, 'memberId'), now));
   }
 
-  react(roomId: string, by: StageMember, emoji: string): Promise<PublicStageState> {
+  react(roomId: string, by: StageMember, emoji: string): Promise<StageCommandResult> {
     return this.#act(roomId, by, (s, a, now) => s.react(a, emoji, now));
   }
 
@@ -402,7 +457,7 @@ export class StageService {
    * The host (or staff) ends the room for everyone: onRoomEnded closes it. If an earlier end was recorded on the
    * stage but closing the room failed (the room is still live), ending again by the host or staff retries the close.
    */
-  async end(roomId: string, by: StageMember): Promise<PublicStageState> {
+  async end(roomId: string, by: StageMember): Promise<StageCommandResult> {
     try {
       return await this.#act(roomId, by, (s, a, now) => s.end(a, now));
     } catch (err) {
@@ -413,22 +468,43 @@ export class StageService {
       if (room.status !== 'live' || !state.ended || (by.memberId !== state.hostId && !staff)) throw err;
       this.#log.warn({ roomId }, 'stage: the stage ended but the room did not close; closing it again');
       await this.#onRoomEnded(roomId, { memberId: by.memberId, staff: staff && by.memberId !== state.hostId });
-      return publicStageView(state, { ...room, status: 'ended' }, by);
+      return { ...publicStageView(state, { ...room, status: 'ended' }, by), effects: [] };
     }
   }
 
   // ---- Internals --------------------------------------------------------------------------------------------------
 
-  async #act(roomId: string, by: StageMember, step: (s: StageState, actor: Actor, now: number) => StageResult): Promise<PublicStageState> {
+  async #act(roomId: string, by: StageMember, step: (s: StageState, actor: Actor, now: number) => StageResult): Promise<StageCommandResult> {
     requireUuid(roomId, 'roomId');
     const member = requireMember(by, 'by');
     const actor = toActor(member);
-    const { state, room } = await this.#command(roomId, (s, now) => step(s, actor, now));
-    return publicStageView(state, room, member);
+    const { state, room, effectIds } = await this.#command(roomId, (s, now) => step(s, actor, now));
+    // Outside the room's queue: a slow LiveKit delays this answer, not the room's next command.
+    const effects = await this.#outbox.waitFor(effectIds, this.#effectWaitMs);
+    return { ...(await this.#withOpenEffects(publicStageView(state, room, member))), effects };
+  }
+
+  /** The moderator view also lists the room's pending and failed effects on LiveKit. */
+  async #withOpenEffects(view: PublicStageState): Promise<PublicStageState> {
+    if (view.moderation !== undefined) view.moderation.effects = await this.#effects.open(view.roomId);
+    return view;
+  }
+
+  /** An effect changed: subscribers of its room hear it with the stage as it stands. */
+  async #notifyEffect(effect: StageEffectRecord): Promise<void> {
+    if (!this.#listeners.has(effect.roomId)) return;
+    try {
+      const room = await this.#store.room(effect.roomId);
+      const stored = await this.#store.load(effect.roomId);
+      if (room === undefined || stored === undefined) return;
+      this.#notify(stored.state, toFacts(room), effect);
+    } catch (err) {
+      this.#log.warn({ err, roomId: effect.roomId }, 'stage: could not tell subscribers about an effect');
+    }
   }
 
   /** One command, in this room's queue: apply and commit, then effects and notifications; end_room last. */
-  async #command(roomId: string, step: (s: StageState, now: number) => StageResult): Promise<{ state: StageState; room: StageRoomFacts }> {
+  async #command(roomId: string, step: (s: StageState, now: number) => StageResult): Promise<{ state: StageState; room: StageRoomFacts; effectIds: string[] }> {
     let ended: { memberId: string; staff: boolean } | undefined;
     const outcome = await this.#queue.run(roomId, async () => {
       const room = await this.#room(roomId);
@@ -439,23 +515,26 @@ export class StageService {
         const by = event?.by ?? '';
         ended = { memberId: by, staff: by !== room.hostMemberId && by !== result.state.hostId };
       }
-      return { state: result.state, room };
+      return { state: result.state, room, effectIds: result.effectIds };
     });
     // Outside the queue: the room service may call back into this service while it closes the room.
     if (ended !== undefined && this.#onRoomEnded !== undefined) await this.#onRoomEnded(roomId, ended);
     return outcome;
   }
 
-  /** Load, apply, commit with the version check; on a lost race reload and apply again. */
-  async #apply(room: StageRoomFacts, step: (s: StageState, now: number) => StageResult): Promise<StageResult> {
+  /** Load, apply, commit with the version check (queueing the LiveKit effects with it); on a lost race reload and apply again. */
+  async #apply(room: StageRoomFacts, step: (s: StageState, now: number) => StageResult): Promise<StageResult & { effectIds: string[] }> {
     for (let attempt = 1; ; attempt++) {
       const stored = await this.#store.load(room.id);
       const current = stored?.state ?? (await this.#stage(room));
       const version = stored?.version ?? current.version;
       const now = this.#now();
       const result = step(current, now);
-      if (result.events.length === 0) return result; // already in effect: nothing to store or do
-      if (await this.#store.commit(version, result.state, result.events, now)) return result;
+      if (result.events.length === 0) return { ...result, effectIds: [] }; // already in effect: nothing to store or do
+      const queued: NewEffect[] = result.effects
+        .filter((e): e is Extract<StageEffect, { kind: LiveKitEffectKind }> => LIVEKIT_EFFECTS.has(e.kind))
+        .map((e) => ({ id: crypto.randomUUID(), kind: e.kind, identity: e.identity, livekitRoom: room.livekitName }));
+      if (await this.#store.commit(version, result.state, result.events, now, queued)) return { ...result, effectIds: queued.map((e) => e.id) };
       if (attempt >= this.#maxAttempts) {
         throw new EngineError('unavailable', 'stage_busy', 'the stage changed too often to apply this; try again', undefined, 1);
       }
@@ -465,7 +544,7 @@ export class StageService {
 
   async #afterCommit(result: StageResult, room: StageRoomFacts): Promise<void> {
     if (result.events.length === 0) return;
-    for (const effect of result.effects) await this.#carryOut(effect, room);
+    if (result.effects.some((e) => LIVEKIT_EFFECTS.has(e.kind))) this.#outbox.kick();
     this.#notify(result.state, room);
     const state = publicStageView(result.state, room);
     await this.#attempt('broadcast stage state', () => this.#gateway.broadcast(room.livekitName, STAGE_TOPIC, { type: 'stage_state', state }));
@@ -473,29 +552,6 @@ export class StageService {
       if (e.type !== 'reaction_sent') continue;
       const payload = { type: 'reaction', identity: e.identity, emoji: e.emoji, at: e.at };
       await this.#attempt('broadcast reaction', () => this.#gateway.broadcast(room.livekitName, REACTIONS_TOPIC, payload));
-    }
-  }
-
-  async #carryOut(effect: StageEffect, room: StageRoomFacts): Promise<void> {
-    const name = room.livekitName;
-    switch (effect.kind) {
-      case 'grant_publish':
-        await this.#attempt('grant publish', () => this.#gateway.setCanPublish(name, effect.identity, true));
-        return;
-      case 'revoke_publish':
-        // LiveKit unpublishes the participant's tracks when publishing is revoked.
-        await this.#attempt('revoke publish', () => this.#gateway.setCanPublish(name, effect.identity, false));
-        return;
-      case 'mute_track':
-        await this.#attempt('mute tracks', () => this.#gateway.muteTracks(name, effect.identity));
-        return;
-      case 'remove':
-        // The ban itself lives in the stage snapshot; LiveKit only needs to drop the connection.
-        await this.#attempt('remove participant', () => this.#gateway.removeParticipant(name, effect.identity));
-        return;
-      case 'set_role':
-      case 'end_room':
-        return; // roles travel in the stage_state broadcast; end_room is handed to onRoomEnded after the queue
     }
   }
 
@@ -507,12 +563,12 @@ export class StageService {
     }
   }
 
-  #notify(state: StageState, room: StageRoomFacts): void {
+  #notify(state: StageState, room: StageRoomFacts, effect?: StageEffectRecord): void {
     const set = this.#listeners.get(room.id);
     if (set === undefined) return;
     for (const listener of [...set]) {
       try {
-        listener({ state, room });
+        listener(effect === undefined ? { state, room } : { state, room, effect });
       } catch (err) {
         this.#log.warn({ err, roomId: room.id }, 'stage: subscriber threw');
       }

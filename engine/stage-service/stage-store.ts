@@ -2,6 +2,7 @@
 // the append-only event log written in the same transaction, so the log and the snapshot never disagree.
 import type pg from 'pg';
 import { StageState, type StageEvent } from '../stage/index.js';
+import { insertEffects, type NewEffect } from './effect-store.js';
 import type { StageRoomFacts } from './public-stage.js';
 
 export interface StoredStage {
@@ -45,8 +46,11 @@ export class StageStore {
     return res.rowCount === 1;
   }
 
-  /** Replaces the snapshot if it is still at `expectedVersion` and appends `events`; false when someone wrote first. */
-  async commit(expectedVersion: number, next: StageState, events: readonly StageEvent[], now: number): Promise<boolean> {
+  /**
+   * Replaces the snapshot if it is still at `expectedVersion`, appends `events` and queues `effects` (the LiveKit
+   * outbox) in the same transaction; false when someone wrote first.
+   */
+  async commit(expectedVersion: number, next: StageState, events: readonly StageEvent[], now: number, effects: readonly NewEffect[] = []): Promise<boolean> {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
@@ -66,6 +70,7 @@ export class StageStore {
           [next.roomId, next.version, JSON.stringify(events.map(toEventRow))],
         );
       }
+      await insertEffects(client, next.roomId, next.version, effects, now);
       await client.query('COMMIT');
       return true;
     } catch (err) {

@@ -19,7 +19,9 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
-export async function startTestStack(options: { db?: DatabaseKind; workers?: number; env?: Record<string, string> } = {}): Promise<TestStack> {
+export async function startTestStack(
+  options: { db?: DatabaseKind; workers?: number; env?: Record<string, string>; liveKitApiUrl?: string } = {},
+): Promise<TestStack> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'rt-stack-'));
   // TEST_STACK_DB=embedded runs any end-to-end file against the embedded PGlite instead.
   const kind = options.db ?? (process.env.TEST_STACK_DB === 'embedded' ? 'embedded' : 'postgres');
@@ -32,12 +34,14 @@ export async function startTestStack(options: { db?: DatabaseKind; workers?: num
     ROUNDTABLE_DATA_DIR: dataDir,
     ROUNDTABLE_EMBEDDED_PG_PORT: String(await freeTcpPort()),
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+    // Tests run on a loaded machine: a command waits long enough for a healthy LiveKit to carry out its effects.
+    STAGE_EFFECT_WAIT_MS: '10000',
     ...(testDb ? { DATABASE_URL: testDb.url } : { ROUNDTABLE_DB: 'embedded', DATABASE_URL: '' }),
     ...options.env,
   };
   delete env.LIVEKIT_URL;
   const config = loadConfig(env);
-  const stack = await startStack(config, quietLog, { workers: options.workers ?? 1, workerEnv: env });
+  const stack = await startStack(config, quietLog, { workers: options.workers ?? 1, workerEnv: env, liveKitApiUrl: options.liveKitApiUrl });
   const api = new ApiClient(stack.apiUrl);
   return {
     config,
