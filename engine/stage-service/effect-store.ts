@@ -84,6 +84,16 @@ export async function insertEffects(client: pg.PoolClient, roomId: string, stage
 export class EffectStore {
   constructor(private readonly pool: pg.Pool) {}
 
+  /** Queues effects decided outside a stage commit (a connection the join policy refuses, a permission reconcile). */
+  async queue(roomId: string, stageVersion: number, effects: readonly NewEffect[], now: number): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await insertEffects(client, roomId, stageVersion, effects, now);
+    } finally {
+      client.release();
+    }
+  }
+
   /**
    * Claims up to `limit` due effects: pending, due by `now`, and the oldest pending one of their participant (so one
    * participant's effects apply in decision order). Claiming counts the attempt and leases the row until `leaseUntil`.

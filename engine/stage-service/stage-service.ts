@@ -246,7 +246,8 @@ export class StageService {
       const room = toFacts(found);
       const refuse = async (why: string): Promise<false> => {
         this.#log.info({ roomId, identity, why }, 'stage: connection refused by the join policy; removing it from LiveKit');
-        await this.#attempt('remove refused participant', () => this.#gateway.removeParticipant(room.livekitName, identity));
+        // Through the outbox: a removal LiveKit could not take now is retried, never only logged.
+        await this.#queueEffect(room, 'remove', identity);
         return false;
       };
       if (found.status !== 'live') return refuse(`room_${found.status}`);
@@ -284,7 +285,7 @@ export class StageService {
           })
         )?.canPublish;
       if (current !== undefined && current !== mayPublish) {
-        await this.#attempt('reconcile publish permission', () => this.#gateway.setCanPublish(room.livekitName, identity, mayPublish));
+        await this.#queueEffect(room, mayPublish ? 'grant_publish' : 'revoke_publish', identity, state.version);
       }
       return true;
     });
@@ -540,6 +541,12 @@ export class StageService {
       }
       await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 20 * attempt)));
     }
+  }
+
+  /** An effect decided outside a stage commit, queued in the outbox like every other and carried out by its worker. */
+  async #queueEffect(room: StageRoomFacts, kind: LiveKitEffectKind, identity: string, stageVersion = 0): Promise<void> {
+    await this.#effects.queue(room.id, stageVersion, [{ id: crypto.randomUUID(), kind, identity, livekitRoom: room.livekitName }], this.#now());
+    this.#outbox.kick();
   }
 
   async #afterCommit(result: StageResult, room: StageRoomFacts): Promise<void> {
