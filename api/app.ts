@@ -7,7 +7,7 @@ import { toApiErrorFromEngine } from './engine-errors.js';
 import { ApiError, errorMiddleware } from './errors.js';
 import { IdempotencyStore } from './idempotency-store.js';
 import { buildOpenApi } from './openapi.js';
-import { parseInput, type RouteDef } from './route.js';
+import { parseInput, type RouteDef, type RouteQuota } from './route.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
@@ -61,6 +61,7 @@ export function createApp(s: ApiServices, options: AppOptions): Koa {
           return;
         }
       }
+      if (def.quota) await s.quotas.consume(def.quota.name, quotaKey(def.quota, ctx.ip, auth?.memberId, input.params));
       const result = await def.handler({ ...input, auth, ctx });
       ctx.status = result.status ?? 200;
       for (const [k, v] of Object.entries(result.headers ?? {})) ctx.set(k, v);
@@ -71,4 +72,14 @@ export function createApp(s: ApiServices, options: AppOptions): Koa {
   app.use(router.routes());
   app.use(router.allowedMethods({ throw: false }));
   return app;
+}
+
+/** Whom a route's quota counts: the caller's address, the member, or the member in the room of the path. */
+function quotaKey(quota: RouteQuota, ip: string, memberId: string | undefined, params: unknown): string {
+  if (quota.per === 'ip') return `ip:${ip || 'unknown'}`;
+  if (memberId === undefined) throw new Error(`quota ${quota.name} counts per member but the route is not authenticated`);
+  if (quota.per === 'member') return `member:${memberId}`;
+  const roomId = (params as { roomId?: unknown } | undefined)?.roomId;
+  if (typeof roomId !== 'string') throw new Error(`quota ${quota.name} counts per room but the route has no roomId parameter`);
+  return `member:${memberId}:room:${roomId}`;
 }

@@ -53,6 +53,15 @@ const EnvSchema = z.object({
   ROOM_ADMISSION_GRACE_SECONDS: z.coerce.number().int().min(1).default(120),
   ROOM_ADMISSION_SWEEP_SECONDS: z.coerce.number().int().min(1).default(30),
 
+  // Quotas (engine/quotas): each a limit per window for one key, answered with 429 rate_limited and Retry-After.
+  QUOTA_SIGNUPS_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(10),
+  QUOTA_ROOMS_PER_MEMBER_PER_HOUR: z.coerce.number().int().min(1).default(10),
+  QUOTA_LIVE_ROOMS_PER_MEMBER: z.coerce.number().int().min(1).default(2),
+  QUOTA_LIVE_ROOMS_TOTAL: z.coerce.number().int().min(1).default(20),
+  QUOTA_REACTIONS_PER_MEMBER_PER_ROOM_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  QUOTA_REPORTS_PER_MEMBER_PER_HOUR: z.coerce.number().int().min(1).default(20),
+  QUOTA_INVITATIONS_PER_MEMBER_PER_HOUR: z.coerce.number().int().min(1).default(50),
+
   ROUNDTABLE_DEV: bool.optional().transform((v) => v ?? false),
 });
 
@@ -94,7 +103,12 @@ export interface Config {
     /** A member admitted through the API who has not connected to the media within this lapses from the room. */
     admissionGraceSeconds: number;
     admissionSweepSeconds: number;
+    /** Rooms one member may host live at once, and live rooms on the whole platform (each costs an agent job). */
+    liveRoomsPerMember: number;
+    liveRoomsTotal: number;
   };
+  /** Windowed quotas by name (engine/quotas QUOTA_NAMES). */
+  quotas: Record<'signup' | 'room_create' | 'reaction' | 'report' | 'invitation', { limit: number; windowSeconds: number }>;
   dev: boolean;
 }
 
@@ -157,6 +171,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       emptyTimeoutSeconds: e.ROOM_EMPTY_TIMEOUT_SECONDS,
       admissionGraceSeconds: e.ROOM_ADMISSION_GRACE_SECONDS,
       admissionSweepSeconds: e.ROOM_ADMISSION_SWEEP_SECONDS,
+      liveRoomsPerMember: e.QUOTA_LIVE_ROOMS_PER_MEMBER,
+      liveRoomsTotal: e.QUOTA_LIVE_ROOMS_TOTAL,
+    },
+    quotas: {
+      signup: { limit: e.QUOTA_SIGNUPS_PER_IP_PER_HOUR, windowSeconds: 3600 },
+      room_create: { limit: e.QUOTA_ROOMS_PER_MEMBER_PER_HOUR, windowSeconds: 3600 },
+      reaction: { limit: e.QUOTA_REACTIONS_PER_MEMBER_PER_ROOM_PER_MINUTE, windowSeconds: 60 },
+      report: { limit: e.QUOTA_REPORTS_PER_MEMBER_PER_HOUR, windowSeconds: 3600 },
+      invitation: { limit: e.QUOTA_INVITATIONS_PER_MEMBER_PER_HOUR, windowSeconds: 3600 },
     },
     dev: e.ROUNDTABLE_DEV,
   };

@@ -10,7 +10,7 @@ import type { LiveKitGateway } from '../gateway/livekit-gateway.js';
 import type { Principal } from '../identity/account-service.js';
 import { DomainError } from '../stage/domain-error.js';
 import { createRoomLifecycle, transitionRoom } from '../stage/room-lifecycle.js';
-import { RoomStore, type EndedReason, type RoomRecord } from './room-store.js';
+import { LiveRoomCapReached, RoomStore, type EndedReason, type LiveRoomCaps, type RoomRecord } from './room-store.js';
 
 /** What the room needs from the stage: opening it, admitting members, and counting listeners. */
 export interface StagePort {
@@ -30,6 +30,8 @@ export interface SocialFacts {
 
 export interface RoomServiceOptions {
   emptyTimeoutSeconds: number;
+  /** Most live rooms at once per host and on the platform (each live room costs an agent job process). */
+  liveRoomCaps: LiveRoomCaps;
   /** Lifetime of LiveKit tokens; short, so a role change is never outlived by an old token for long. */
   tokenTtlSeconds?: number;
   now?: () => number;
@@ -95,7 +97,7 @@ export class RoomService {
       throw new EngineError('forbidden', 'not_group_member', 'you can only host rooms in groups you belong to', 'groupId');
     }
     const id = randomUUID();
-    const room = await this.#store.insert({
+    const room = await this.#capped(() => this.#store.insert({
       id,
       livekitName: id,
       hostMemberId: host.memberId,
@@ -109,7 +111,7 @@ export class RoomService {
       status: lifecycle.state,
       scheduledFor: lifecycle.scheduledFor === null ? null : new Date(lifecycle.scheduledFor),
       startedAt: lifecycle.startedAt === null ? null : new Date(lifecycle.startedAt),
-    });
+    }, this.options.liveRoomCaps));
     if (room.status === 'live') await this.#goLive(room);
     return this.#view(room, host.memberId);
   }
@@ -119,7 +121,9 @@ export class RoomService {
     const room = await this.#get(roomId);
     if (room.hostMemberId !== member.memberId) throw new EngineError('forbidden', 'host_only', 'only the host can start the room');
     const next = transitionRoom(lifecycleOf(room), { type: 'start' }, this.#now());
-    const updated = await this.#store.transition(room.id, 'scheduled', { status: 'live', startedAt: new Date(next.startedAt!) });
+    const updated = await this.#capped(() =>
+      this.#store.transition(room.id, 'scheduled', { status: 'live', startedAt: new Date(next.startedAt!) }, { caps: this.options.liveRoomCaps, hostMemberId: room.hostMemberId }),
+    );
     if (!updated) throw new DomainError('already_live', 'the room is already live');
     await this.#goLive(updated);
     return this.#view(updated, member.memberId);
@@ -246,6 +250,21 @@ export class RoomService {
   async presence(member: Principal, roomId: string): ReturnType<RoomStore['presence']> {
     await this.get(member, roomId);
     return this.#store.presence(roomId);
+  }
+
+  /** A write that would pass a live-room cap becomes the quota refusal every quota gives (429 rate_limited). */
+  async #capped<T>(write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (err) {
+      if (!(err instanceof LiveRoomCapReached)) throw err;
+      const message =
+        err.which === 'member'
+          ? `you already host ${err.cap} live room(s), the most at once; end one first`
+          : `the platform is at its limit of ${err.cap} live rooms; try again later`;
+      // A live room lasts minutes to hours: a minute is an honest first guess at when to ask again.
+      throw new EngineError('rate_limited', 'rate_limited', message, undefined, 60);
+    }
   }
 
   async #goLive(room: RoomRecord): Promise<void> {

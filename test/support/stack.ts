@@ -19,6 +19,16 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
+export const GENEROUS_QUOTAS: Record<string, string> = {
+  QUOTA_SIGNUPS_PER_IP_PER_HOUR: '100000',
+  QUOTA_ROOMS_PER_MEMBER_PER_HOUR: '100000',
+  QUOTA_LIVE_ROOMS_PER_MEMBER: '100000',
+  QUOTA_LIVE_ROOMS_TOTAL: '100000',
+  QUOTA_REACTIONS_PER_MEMBER_PER_ROOM_PER_MINUTE: '100000',
+  QUOTA_REPORTS_PER_MEMBER_PER_HOUR: '100000',
+  QUOTA_INVITATIONS_PER_MEMBER_PER_HOUR: '100000',
+};
+
 export async function startTestStack(options: { db?: DatabaseKind; workers?: number; env?: Record<string, string> } = {}): Promise<TestStack> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'rt-stack-'));
   // TEST_STACK_DB=embedded runs any end-to-end file against the embedded PGlite instead.
@@ -32,6 +42,9 @@ export async function startTestStack(options: { db?: DatabaseKind; workers?: num
     ROUNDTABLE_DATA_DIR: dataDir,
     ROUNDTABLE_EMBEDDED_PG_PORT: String(await freeTcpPort()),
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+    // Test files sign up dozens of members from one address and open many rooms per host; the quota tests pass
+    // their own small limits through options.env.
+    ...GENEROUS_QUOTAS,
     ...(testDb ? { DATABASE_URL: testDb.url } : { ROUNDTABLE_DB: 'embedded', DATABASE_URL: '' }),
     ...options.env,
   };
