@@ -209,7 +209,8 @@ export function stageRoutes(s: ApiServices): RouteDef[] {
       method: 'post',
       path: '/v1/rooms/:roomId/stage/reactions',
       operationId: 'sendReaction',
-      summary: 'Send a reaction from the fixed palette; counted in the stage and sent on the roundtable.reactions data topic',
+      quota: { name: 'reaction', per: 'member_in_room' },
+      summary: 'Send a reaction from the fixed palette; counted per room and sent on the roundtable.reactions data topic (the stage itself is not changed)',
       tag: 'stage',
       auth: 'member',
       params: RoomIdParams,
@@ -261,13 +262,13 @@ function stageEventStream(stage: Service, roomId: string, viewer: Principal): St
     unsubscribe();
     if (sink !== undefined && !sink.writableEnded) sink.end();
   };
-  const unsubscribe = stage.subscribe(roomId, ({ state, room }) => {
+  const unsubscribe = stage.subscribe(roomId, ({ state, room, reactions }) => {
     if (!mayViewStage(state, room, viewer)) {
       write(`event: stage_closed\ndata: ${JSON.stringify({ reason: 'not_in_room' })}\n\n`);
       close();
       return;
     }
-    const view = publicStageView(state, room, viewer);
+    const view = publicStageView(state, room, viewer, reactions);
     if (sink !== undefined) push(view);
     else pending.push(view);
   });

@@ -3,4 +3,4 @@
 export { REACTIONS_TOPIC, STAGE_TOPIC, StageService } from './stage-service.js';
 export type { StageChange, StageGateway, StageListener, StageMember, StageServiceOptions } from './stage-service.js';
 export { isModeratorView, mayViewStage, publicStageView } from './public-stage.js';
-export type { ModeratorView, OnStageMember, PublicStageState, StageRoomFacts, StageViewer, ViewerStanding } from './public-stage.js';
+export type { ModeratorView, OnStageMember, PublicStageState, ReactionCounts, StageRoomFacts, StageViewer, ViewerStanding } from './public-stage.js';

@@ -78,8 +78,11 @@ export function isModeratorView(state: StageState, viewer: StageViewer): boolean
   return role === 'host' || role === 'co_host' || viewer.memberId === state.hostId || isStaff(viewer.platformRoles);
 }
 
+/** Reaction counts per palette emoji, in palette order; emoji never sent are absent. Kept apart from the stage. */
+export type ReactionCounts = Partial<Record<ReactionEmoji, number>>;
+
 /** The stage as `viewer` may see it; without a viewer, the audience view that is broadcast to the room. */
-export function publicStageView(state: StageState, room: StageRoomFacts, viewer?: StageViewer): PublicStageState {
+export function publicStageView(state: StageState, room: StageRoomFacts, viewer: StageViewer | undefined, reactions: ReactionCounts): PublicStageState {
   const onStage: OnStageMember[] = [];
   for (const p of state.participants) {
     if (p.role !== 'listener') onStage.push({ identity: p.identity, role: p.role, since: p.roleSince });
@@ -95,7 +98,7 @@ export function publicStageView(state: StageState, room: StageRoomFacts, viewer?
     onStage,
     listenerCount: state.listenerCount,
     raisedHandCount: state.handQueue.length,
-    reactions: { ...state.reactions },
+    reactions: { ...reactions },
   };
   if (viewer === undefined) return view;
   view.you = {

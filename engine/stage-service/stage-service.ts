@@ -17,12 +17,15 @@ import { EngineError } from '../engine-error.js';
 import type { LiveKitGateway } from '../gateway/livekit-gateway.js';
 import { type Actor, DomainError, type StageEffect, type StageEvent, type StageResult, StageState } from '../stage/index.js';
 import { KeyedMutex } from './keyed-mutex.js';
-import { type PublicStageState, type StageRoomFacts, type StageViewer, mayViewStage, publicStageView } from './public-stage.js';
+import { type PublicStageState, type ReactionCounts, type StageRoomFacts, type StageViewer, mayViewStage, publicStageView } from './public-stage.js';
 import { StageStore } from './stage-store.js';
 
 /** LiveKit data topic carrying `{ type: 'stage_state', state: PublicStageState }` (the audience view). */
 export const STAGE_TOPIC = 'roundtable.stage';
-/** LiveKit data topic carrying `{ type: 'reaction', identity, emoji, at }` for each reaction. */
+/**
+ * LiveKit data topic carrying `{ type: 'reaction', identity, emoji, at }` for each reaction. A reaction is only this
+ * small event: it changes no stage version and sends no stage_state (counts are in the next stage view).
+ */
 export const REACTIONS_TOPIC = 'roundtable.reactions';
 
 /** The part of LiveKitGateway the stage drives. */
@@ -33,10 +36,11 @@ export interface StageMember {
   platformRoles: readonly PlatformRole[];
 }
 
-/** What subscribers receive after every change: the full state (build a view with publicStageView) and the room. */
+/** What subscribers receive after every change: the full state (build a view with publicStageView), the room and its reaction counts. */
 export interface StageChange {
   state: StageState;
   room: StageRoomFacts;
+  reactions: ReactionCounts;
 }
 
 export type StageListener = (change: StageChange) => void;
@@ -219,7 +223,7 @@ export class StageService {
     if (viewer !== undefined && !mayViewStage(state, room, viewer)) {
       throw new DomainError('not_in_room', 'the stage is visible to people in the room');
     }
-    return publicStageView(state, room, viewer);
+    return publicStageView(state, room, viewer, await this.#store.reactionCounts(roomId));
   }
 
   /** Every committed change of this room's stage, in order, for this process's subscribers. Returns unsubscribe. */
@@ -246,7 +250,7 @@ export class StageService {
     requireUuid(roomId, 'roomId');
     const room = await this.#store.room(roomId);
     const stored = await this.#store.load(roomId);
-    if (room !== undefined && stored !== undefined) this.#notify(stored.state, toFacts(room));
+    if (room !== undefined && stored !== undefined) this.#notify(stored.state, toFacts(room), await this.#store.reactionCounts(roomId));
   }
 
   // ---- Stage commands (the API) ----------------------------------------------------------------------------------
@@ -303,8 +307,20 @@ export class StageService {
     return this.#act(roomId, by, (s, a, now) => s.demoteCohost(a, requireText(memberId, 'memberId'), now));
   }
 
-  react(roomId: string, by: StageMember, emoji: string): Promise<PublicStageState> {
-    return this.#act(roomId, by, (s, a, now) => s.react(a, emoji, now));
+  /**
+   * Counts a reaction and sends it to the room as one small event on REACTIONS_TOPIC. The stage snapshot is read,
+   * never written: no version bump, no stage_state broadcast, no subscriber notification.
+   */
+  async react(roomId: string, by: StageMember, emoji: string): Promise<PublicStageState> {
+    requireUuid(roomId, 'roomId');
+    const member = requireMember(by, 'by');
+    const room = await this.#room(roomId);
+    const state = await this.#stage(room);
+    const reaction = state.react(toActor(member), emoji, this.#now());
+    const counts = await this.#store.addReaction(roomId, reaction.emoji);
+    const payload = { type: 'reaction', identity: reaction.identity, emoji: reaction.emoji, at: reaction.at };
+    await this.#attempt('broadcast reaction', () => this.#gateway.broadcast(room.livekitName, REACTIONS_TOPIC, payload));
+    return publicStageView(state, room, member, counts);
   }
 
   /**
@@ -322,7 +338,7 @@ export class StageService {
       if (room.status !== 'live' || !state.ended || (by.memberId !== state.hostId && !staff)) throw err;
       this.#log.warn({ roomId }, 'stage: the stage ended but the room did not close; closing it again');
       await this.#onRoomEnded(roomId, { memberId: by.memberId, staff: staff && by.memberId !== state.hostId });
-      return publicStageView(state, { ...room, status: 'ended' }, by);
+      return publicStageView(state, { ...room, status: 'ended' }, by, await this.#store.reactionCounts(roomId));
     }
   }
 
@@ -333,7 +349,7 @@ export class StageService {
     const member = requireMember(by, 'by');
     const actor = toActor(member);
     const { state, room } = await this.#command(roomId, (s, now) => step(s, actor, now));
-    return publicStageView(state, room, member);
+    return publicStageView(state, room, member, await this.#store.reactionCounts(roomId));
   }
 
   /** One command, in this room's queue: apply and commit, then effects and notifications; end_room last. */
@@ -375,14 +391,10 @@ export class StageService {
   async #afterCommit(result: StageResult, room: StageRoomFacts): Promise<void> {
     if (result.events.length === 0) return;
     for (const effect of result.effects) await this.#carryOut(effect, room);
-    this.#notify(result.state, room);
-    const state = publicStageView(result.state, room);
+    const reactions = await this.#store.reactionCounts(room.id);
+    this.#notify(result.state, room, reactions);
+    const state = publicStageView(result.state, room, undefined, reactions);
     await this.#attempt('broadcast stage state', () => this.#gateway.broadcast(room.livekitName, STAGE_TOPIC, { type: 'stage_state', state }));
-    for (const e of result.events) {
-      if (e.type !== 'reaction_sent') continue;
-      const payload = { type: 'reaction', identity: e.identity, emoji: e.emoji, at: e.at };
-      await this.#attempt('broadcast reaction', () => this.#gateway.broadcast(room.livekitName, REACTIONS_TOPIC, payload));
-    }
   }
 
   async #carryOut(effect: StageEffect, room: StageRoomFacts): Promise<void> {
@@ -416,12 +428,12 @@ export class StageService {
     }
   }
 
-  #notify(state: StageState, room: StageRoomFacts): void {
+  #notify(state: StageState, room: StageRoomFacts, reactions: ReactionCounts): void {
     const set = this.#listeners.get(room.id);
     if (set === undefined) return;
     for (const listener of [...set]) {
       try {
-        listener({ state, room });
+        listener({ state, room, reactions });
       } catch (err) {
         this.#log.warn({ err, roomId: room.id }, 'stage: subscriber threw');
       }
