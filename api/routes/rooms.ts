@@ -17,6 +17,13 @@ const RoomCreate = z.object({
   handRaisingEnabled: z.boolean().optional(),
   scheduledFor: z.iso.datetime({ offset: true }).nullable().optional(),
 });
+const RoomUpdate = z
+  .strictObject({
+    title: z.string().trim().min(1).max(120).optional(),
+    description: z.string().trim().max(1000).optional(),
+    topics: z.array(Topic).max(10).optional(),
+  })
+  .refine((v) => v.title !== undefined || v.description !== undefined || v.topics !== undefined, { message: 'give at least one of title, description, topics' });
 const RoomList = z.object({
   status: z.enum(['live', 'scheduled']).default('live'),
   topic: Topic.optional(),
@@ -95,6 +102,18 @@ export function roomRoutes(s: ApiServices): RouteDef[] {
       params: RoomIdParams,
       responses: { 200: { description: 'the room', schema: Room } },
       handler: async ({ params, auth }) => ({ body: await s.rooms.get(auth, params.roomId) }),
+    }),
+    defineRoute<P, undefined, z.infer<typeof RoomUpdate>, Principal>({
+      method: 'patch',
+      path: '/v1/rooms/:roomId',
+      operationId: 'updateRoom',
+      summary: 'Change the title, description or topics of a room that has not ended (the host; admins)',
+      tag: 'rooms',
+      auth: 'member',
+      params: RoomIdParams,
+      body: RoomUpdate,
+      responses: { 200: { description: 'the room, updated', schema: Room } },
+      handler: async ({ params, body, auth }) => ({ body: await s.rooms.update(auth, params.roomId, body) }),
     }),
     defineRoute<P, undefined, undefined, Principal>({
       method: 'post',

@@ -3,8 +3,8 @@
 // (hands, invites, roles) is the StageService's.
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { canJoin, canSee, grantsFor, type JoinContext, type JoinRoomFacts } from '../access/index.js';
-import { isStaff, type PlatformRole, type RoomRole, type RoomVisibility } from '../access/roles.js';
+import { type Action, authorize, canJoin, canSee, grantsFor, type JoinContext, type JoinRoomFacts, type Subject } from '../access/index.js';
+import type { PlatformRole, RoomRole, RoomVisibility } from '../access/roles.js';
 import { EngineError } from '../engine-error.js';
 import type { LiveKitGateway } from '../gateway/livekit-gateway.js';
 import type { Principal } from '../identity/account-service.js';
@@ -47,6 +47,13 @@ export interface CreateRoomInput {
   handRaisingEnabled?: boolean;
   /** ISO time; absent means live now. */
   scheduledFor?: string | null;
+}
+
+/** What a room's details update may change; absent fields stay as they are. */
+export interface RoomChanges {
+  title?: string;
+  description?: string;
+  topics?: string[];
 }
 
 export interface RoomView extends Omit<RoomRecord, 'seq' | 'livekitName'> {
@@ -119,7 +126,7 @@ export class RoomService {
   /** The host opens a scheduled room (early is fine). */
   async start(member: Principal, roomId: string): Promise<RoomView> {
     const room = await this.#get(roomId);
-    if (room.hostMemberId !== member.memberId) throw new EngineError('forbidden', 'host_only', 'only the host can start the room');
+    await this.#authorize(member, room, 'room.start');
     const next = transitionRoom(lifecycleOf(room), { type: 'start' }, this.#now());
     const updated = await this.#capped(() =>
       this.#store.transition(room.id, 'scheduled', { status: 'live', startedAt: new Date(next.startedAt!) }, { caps: this.options.liveRoomCaps, hostMemberId: room.hostMemberId }),
@@ -151,18 +158,27 @@ export class RoomService {
   /** The host cancels a scheduled room (a live room is ended through the stage, which the host controls). */
   async cancel(member: Principal, roomId: string): Promise<RoomView> {
     const room = await this.#get(roomId);
-    if (room.hostMemberId !== member.memberId && !isStaff(member.platformRoles)) throw new EngineError('forbidden', 'host_only', 'only the host can cancel the room');
-    if (room.status !== 'scheduled') throw new DomainError('not_scheduled', 'only a scheduled room can be cancelled; end a live room instead');
+    await this.#authorize(member, room, 'room.cancel');
     const ended = await this.end(roomId, 'cancelled');
     return this.#view(ended ?? (await this.#get(roomId)), member.memberId);
   }
 
   async get(member: Principal, roomId: string): Promise<RoomView> {
-    const room = await this.#get(roomId);
-    const seen = canSee(member, joinFacts(room), await this.#joinContext(room, member.memberId));
-    // Not visible reads as not found, so invite-only rooms do not leak their existence.
-    if (!seen.allowed) throw new EngineError('not_found', 'room_not_found', 'room not found', 'roomId');
+    const room = await this.#visible(member, roomId);
     return this.#view(room, member.memberId);
+  }
+
+  /** Details of a room that has not ended: title, description, topics (the host; admins). */
+  async update(member: Principal, roomId: string, changes: RoomChanges): Promise<RoomView> {
+    const room = await this.#visible(member, roomId);
+    await this.#authorize(member, room, 'room.update');
+    const updated = await this.#store.updateDetails(room.id, {
+      title: changes.title,
+      description: changes.description,
+      topics: changes.topics === undefined ? undefined : normalizeTopics(changes.topics),
+    });
+    if (!updated) throw new DomainError('room_ended', 'the room has ended');
+    return this.#view(updated, member.memberId);
   }
 
   /** Live rooms (newest first) or upcoming ones (soonest first) this member may see. */
@@ -177,7 +193,7 @@ export class RoomService {
       const rows = await this.#store.list({ status: q.status, topic: q.topic?.toLowerCase(), groupId: q.groupId, afterSeq: cursor, limit: q.limit * 2 });
       for (const room of rows) {
         cursor = room.seq;
-        if (canSee(member, joinFacts(room), await this.#joinContext(room, member.memberId)).allowed) items.push(await this.#view(room, member.memberId));
+        if (await this.#maySee(member, room)) items.push(await this.#view(room, member.memberId));
         if (items.length === q.limit) break;
       }
       if (rows.length < q.limit * 2) {
@@ -199,9 +215,7 @@ export class RoomService {
   /** Host or co-host invites a member into an invite-only (or any) room. */
   async invite(member: Principal, roomId: string, inviteeId: string): Promise<{ invited: boolean }> {
     const room = await this.#get(roomId);
-    const role = room.hostMemberId === member.memberId ? 'host' : await this.stage.roleOf(roomId, member.memberId);
-    if (role !== 'host' && role !== 'co_host') throw new EngineError('forbidden', 'host_only', 'only the host or a co-host can invite people to the room');
-    if (room.status === 'ended') throw new DomainError('room_ended', 'the room has ended');
+    await this.#authorize(member, room, 'room.invite');
     if (inviteeId === member.memberId) throw new EngineError('invalid', 'self_invite', 'you cannot invite yourself', 'memberId');
     try {
       return { invited: await this.#store.addInvitation(roomId, inviteeId, member.memberId) };
@@ -214,6 +228,7 @@ export class RoomService {
   /** Admits the member through the join policy and the stage, and mints a LiveKit token for their role. */
   async join(member: Principal, roomId: string, opts: { acceptTranscription: boolean; quiet?: boolean }): Promise<JoinTicket> {
     const room = await this.#get(roomId);
+    await this.#authorize(member, room, 'room.join');
     const facts = joinFacts(room);
     const ctx = { ...(await this.#joinContext(room, member.memberId)), listenerCount: await this.#listenerCount(room) };
     const decision = canJoin(member, facts, ctx);
@@ -240,15 +255,13 @@ export class RoomService {
     return { url: this.livekit.url, token, identity: member.memberId, room: room.livekitName, role, canPublish: grant.canPublish, quiet };
   }
 
-  /** Transcripts are safety evidence: only trust-and-safety staff and admins read them. */
+  /** Transcripts are safety evidence: only trust-and-safety staff and admins read them (the table's transcript.read). */
   async assertCanReadTranscript(member: Principal, roomId: string): Promise<void> {
-    await this.#get(roomId);
-    if (isStaff(member.platformRoles)) return;
-    throw new EngineError('forbidden', 'transcript_forbidden', 'only trust-and-safety staff can read room transcripts');
+    await this.#authorize(member, await this.#get(roomId), 'transcript.read');
   }
 
   async presence(member: Principal, roomId: string): ReturnType<RoomStore['presence']> {
-    await this.get(member, roomId);
+    await this.#visible(member, roomId);
     return this.#store.presence(roomId);
   }
 
@@ -273,6 +286,31 @@ export class RoomService {
       metadata: JSON.stringify({ roomId: room.id }),
     });
     await this.stage.open({ id: room.id, livekitName: room.livekitName, hostId: room.hostMemberId, handRaisingEnabled: room.handRaisingEnabled });
+  }
+
+  /** Who `member` is for `room`: the rooms table's host is host; otherwise their role on the live stage, if any. */
+  async #subject(member: Principal, room: RoomRecord): Promise<Subject> {
+    const roomRole = room.hostMemberId === member.memberId ? 'host' : room.status === 'live' ? await this.stage.roleOf(room.id, member.memberId) : null;
+    return { memberId: member.memberId, platformRoles: member.platformRoles, roomRole };
+  }
+
+  /** The one authorization table decides; a refusal is the stage's DomainError with the table's code. */
+  async #authorize(member: Principal, room: RoomRecord, action: Action): Promise<void> {
+    const decision = authorize(await this.#subject(member, room), action, { roomState: room.status });
+    if (!decision.allowed) throw new DomainError(decision.code, decision.reason);
+  }
+
+  /** room.view in the table, then the listing policy (visibility, bans, blocks). */
+  async #maySee(member: Principal, room: RoomRecord): Promise<boolean> {
+    if (!authorize(await this.#subject(member, room), 'room.view', { roomState: room.status }).allowed) return false;
+    return canSee(member, joinFacts(room), await this.#joinContext(room, member.memberId)).allowed;
+  }
+
+  /** The room if `member` may see it; not visible reads as not found, so invite-only rooms do not leak their existence. */
+  async #visible(member: Principal, roomId: string): Promise<RoomRecord> {
+    const room = await this.#get(roomId);
+    if (!(await this.#maySee(member, room))) throw new EngineError('not_found', 'room_not_found', 'room not found', 'roomId');
+    return room;
   }
 
   async #get(roomId: string): Promise<RoomRecord> {

@@ -180,6 +180,16 @@ export class RoomStore {
     }
   }
 
+  /** Changes the given details of a room that has not ended; undefined when it has (or does not exist). */
+  async updateDetails(id: string, changes: { title?: string; description?: string; topics?: string[] }): Promise<RoomRecord | undefined> {
+    const { rows } = await this.pool.query<Row>(
+      `UPDATE rooms SET title = COALESCE($2, title), description = COALESCE($3, description), topics = COALESCE($4, topics)
+       WHERE id = $1 AND status <> 'ended' RETURNING ${COLUMNS}`,
+      [id, changes.title ?? null, changes.description ?? null, changes.topics ?? null],
+    );
+    return rows[0] && toRecord(rows[0]);
+  }
+
   /** Live rooms newest first; scheduled rooms soonest first. */
   async list(filter: RoomListFilter): Promise<RoomRecord[]> {
     const where = ['status = $1'];

@@ -12,12 +12,12 @@
 // - set_role effects need no LiveKit call: clients learn roles from the stage_state broadcast.
 import type pg from 'pg';
 import type { Logger } from '../../core/logger.js';
-import { isStaff, type PlatformRole, type RoomRole } from '../access/index.js';
+import { authorize, isStaff, type PlatformRole, type RoomRole } from '../access/index.js';
 import { EngineError } from '../engine-error.js';
 import type { LiveKitGateway } from '../gateway/livekit-gateway.js';
 import { type Actor, DomainError, type StageEffect, type StageEvent, type StageResult, StageState } from '../stage/index.js';
 import { KeyedMutex } from './keyed-mutex.js';
-import { type PublicStageState, type ReactionCounts, type StageRoomFacts, type StageViewer, mayViewStage, publicStageView } from './public-stage.js';
+import { type PublicStageState, type ReactionCounts, type StageRoomFacts, type StageViewer, publicStageView, stageViewDecision } from './public-stage.js';
 import { StageStore } from './stage-store.js';
 
 /** LiveKit data topic carrying `{ type: 'stage_state', state: PublicStageState }` (the audience view). */
@@ -220,8 +220,9 @@ export class StageService {
     if (viewer !== undefined) requireMember(viewer, 'viewer');
     const room = await this.#room(roomId, { allowEnded: true });
     const state = await this.#stage(room);
-    if (viewer !== undefined && !mayViewStage(state, room, viewer)) {
-      throw new DomainError('not_in_room', 'the stage is visible to people in the room');
+    if (viewer !== undefined) {
+      const decision = stageViewDecision(state, room, viewer);
+      if (!decision.allowed) throw new DomainError(decision.code, decision.code === 'not_in_room' ? 'the stage is visible to people in the room' : decision.reason);
     }
     return publicStageView(state, room, viewer, await this.#store.reactionCounts(roomId));
   }
@@ -335,7 +336,9 @@ export class StageService {
       const room = await this.#room(roomId, { allowEnded: true });
       const state = await this.#stage(room);
       const staff = isStaff(by.platformRoles);
-      if (room.status !== 'live' || !state.ended || (by.memberId !== state.hostId && !staff)) throw err;
+      // Who may end is the table's room.end row, judged as the room's host or as staff (the stage is already ended).
+      const subject = { memberId: by.memberId, platformRoles: by.platformRoles, roomRole: by.memberId === state.hostId ? ('host' as const) : null };
+      if (room.status !== 'live' || !state.ended || !authorize(subject, 'room.end', { roomState: 'live' }).allowed) throw err;
       this.#log.warn({ roomId }, 'stage: the stage ended but the room did not close; closing it again');
       await this.#onRoomEnded(roomId, { memberId: by.memberId, staff: staff && by.memberId !== state.hostId });
       return publicStageView(state, { ...room, status: 'ended' }, by, await this.#store.reactionCounts(roomId));
