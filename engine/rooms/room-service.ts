@@ -125,7 +125,7 @@ export class RoomService {
 
   /** The host opens a scheduled room (early is fine). */
   async start(member: Principal, roomId: string): Promise<RoomView> {
-    const room = await this.#get(roomId);
+    const room = await this.#visible(member, roomId);
     await this.#authorize(member, room, 'room.start');
     const next = transitionRoom(lifecycleOf(room), { type: 'start' }, this.#now());
     const updated = await this.#capped(() =>
@@ -157,7 +157,7 @@ export class RoomService {
 
   /** The host cancels a scheduled room (a live room is ended through the stage, which the host controls). */
   async cancel(member: Principal, roomId: string): Promise<RoomView> {
-    const room = await this.#get(roomId);
+    const room = await this.#visible(member, roomId);
     await this.#authorize(member, room, 'room.cancel');
     const ended = await this.end(roomId, 'cancelled');
     return this.#view(ended ?? (await this.#get(roomId)), member.memberId);
@@ -214,7 +214,7 @@ export class RoomService {
 
   /** Host or co-host invites a member into an invite-only (or any) room. */
   async invite(member: Principal, roomId: string, inviteeId: string): Promise<{ invited: boolean }> {
-    const room = await this.#get(roomId);
+    const room = await this.#visible(member, roomId);
     await this.#authorize(member, room, 'room.invite');
     if (inviteeId === member.memberId) throw new EngineError('invalid', 'self_invite', 'you cannot invite yourself', 'memberId');
     try {
@@ -257,7 +257,7 @@ export class RoomService {
 
   /** Transcripts are safety evidence: only trust-and-safety staff and admins read them (the table's transcript.read). */
   async assertCanReadTranscript(member: Principal, roomId: string): Promise<void> {
-    await this.#authorize(member, await this.#get(roomId), 'transcript.read');
+    await this.#authorize(member, await this.#visible(member, roomId), 'transcript.read');
   }
 
   async presence(member: Principal, roomId: string): ReturnType<RoomStore['presence']> {
