@@ -23,6 +23,7 @@ test.before(async () => {
       QUOTA_LIVE_ROOMS_TOTAL: '3',
       QUOTA_REACTIONS_PER_MEMBER_PER_ROOM_PER_MINUTE: '3',
       QUOTA_INVITATIONS_PER_MEMBER_PER_HOUR: '3',
+      AUTH_LOGIN_RATE_PER_MINUTE: '3',
     },
   });
   [ann, bob, cat, dan, eve] = [await signUp(env, 'Ann'), await signUp(env, 'Bob'), await signUp(env, 'Cat'), await signUp(env, 'Dan'), await signUp(env, 'Eve')];
@@ -103,6 +104,22 @@ test.serial('invitations: room and group invitations and connection requests sha
   t.deepEqual({ rooms: await count('room_invitations'), groups: await count('group_invitations'), requests: await count('connection_requests') }, before);
   // Bob's allowance is untouched by Ann's.
   t.is((await bob.client.post(`/v1/members/${cat.memberId}/connection-requests`)).status, 201);
+});
+
+test.serial('login attempts per IP and e-mail go through the same shared limiter: the fourth wrong one in a minute is refused', async (t) => {
+  const email = (await db().query<{ email: string }>('SELECT email FROM members WHERE id = $1', [cat.memberId])).rows[0]!.email;
+  for (let i = 0; i < 3; i++) t.is((await env.api.post('/v1/auth/login', { email, password: 'not the password at all' })).status, 401);
+  const res = await env.api.post('/v1/auth/login', { email, password: 'correct horse battery staple' });
+  t.is(res.status, 429);
+  t.is(res.body.error.code, 'too_many_attempts');
+  const retry = Number(res.headers.get('retry-after'));
+  t.true(retry >= 1 && retry <= 60, `Retry-After ${retry}`);
+  t.is(await count("rate_limit_hits WHERE bucket = 'login'"), 3, 'counted in PostgreSQL, the refused attempt not recorded');
+  // Another e-mail from the same address is counted apart, and a successful login forgets its attempts.
+  const danEmail = (await db().query<{ email: string }>('SELECT email FROM members WHERE id = $1', [dan.memberId])).rows[0]!.email;
+  t.is((await env.api.post('/v1/auth/login', { email: danEmail, password: 'not the password at all' })).status, 401);
+  t.is((await env.api.post('/v1/auth/login', { email: danEmail, password: 'correct horse battery staple' })).status, 200);
+  t.is(await count("rate_limit_hits WHERE bucket = 'login'"), 3);
 });
 
 test.serial('sign-ups per IP: past the limit the next one is refused before any account is made', async (t) => {
