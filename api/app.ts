@@ -7,7 +7,7 @@ import { toApiErrorFromEngine } from './engine-errors.js';
 import { ApiError, errorMiddleware } from './errors.js';
 import { IdempotencyStore } from './idempotency-store.js';
 import { buildOpenApi } from './openapi.js';
-import { parseInput, type RouteDef, type RouteResult } from './route.js';
+import { parseInput, type RouteDef, type RouteQuota, type RouteResult } from './route.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
@@ -59,6 +59,8 @@ export function createApp(s: ApiServices, options: AppOptions): Koa {
       }
       let result: RouteResult;
       try {
+        // After the replay check (a replay spends nothing), inside the claim (a refusal releases it).
+        if (def.quota) await s.quotas.consume(def.quota.name, quotaKey(def.quota, ctx.ip, auth?.memberId, input.params));
         result = await def.handler({ ...input, auth, ctx });
       } catch (err) {
         await claim?.release().catch((releaseErr: unknown) => s.log.warn({ err: releaseErr }, 'could not release an idempotency claim'));
@@ -74,4 +76,14 @@ export function createApp(s: ApiServices, options: AppOptions): Koa {
   app.use(router.routes());
   app.use(router.allowedMethods({ throw: false }));
   return app;
+}
+
+/** Whom a route's quota counts: the caller's address, the member, or the member in the room of the path. */
+function quotaKey(quota: RouteQuota, ip: string, memberId: string | undefined, params: unknown): string {
+  if (quota.per === 'ip') return `ip:${ip || 'unknown'}`;
+  if (memberId === undefined) throw new Error(`quota ${quota.name} counts per member but the route is not authenticated`);
+  if (quota.per === 'member') return `member:${memberId}`;
+  const roomId = (params as { roomId?: unknown } | undefined)?.roomId;
+  if (typeof roomId !== 'string') throw new Error(`quota ${quota.name} counts per room but the route has no roomId parameter`);
+  return `member:${memberId}:room:${roomId}`;
 }

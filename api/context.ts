@@ -2,6 +2,7 @@
 import type { Config } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
 import type { AccountService, Principal } from '../engine/identity/account-service.js';
+import type { Quotas } from '../engine/quotas/index.js';
 import type { RoomService } from '../engine/rooms/room-service.js';
 import type { GroupService, SocialService } from '../engine/social/index.js';
 import type { StageService } from '../engine/stage-service/index.js';
@@ -18,6 +19,8 @@ export interface ApiServices {
   groups: GroupService;
   transcripts: TranscriptStore;
   health: HealthCheck;
+  /** Rate limits routes spend (RouteDef.quota). */
+  quotas: Quotas;
 }
 
 export type { Principal };

@@ -31,6 +31,13 @@ export function buildOpenApi(routes: RouteDef[], info: { title: string; version:
         ? { description: resp.description, content: { 'application/json': { schema: toJson(resp.schema, 'output') } } }
         : { description: resp.description };
     }
+    if (r.quota) {
+      responses['429'] = {
+        description: `over the ${r.quota.name} quota (code rate_limited)`,
+        headers: { 'Retry-After': { description: 'seconds until a call is allowed again', schema: { type: 'integer', minimum: 1 } } },
+        content: { 'application/json': { schema: toJson(ErrorBody, 'output') } },
+      };
+    }
     responses.default = { description: 'error', content: { 'application/json': { schema: toJson(ErrorBody, 'output') } } };
     paths[path] ??= {};
     paths[path][r.method] = {

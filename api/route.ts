@@ -2,6 +2,7 @@
 // document can never drift from what the server accepts.
 import type { Context } from 'koa';
 import { z, type ZodType } from 'zod';
+import type { QuotaName } from '../engine/quotas/index.js';
 import { readJsonBody } from './body.js';
 import { ApiError, type ErrorDetail } from './errors.js';
 
@@ -29,6 +30,15 @@ export interface RouteResult {
   headers?: Record<string, string>;
 }
 
+/**
+ * The quota a call spends (engine/quotas), counted after authentication and validation and before the handler:
+ * per caller IP, per member, or per member in the room named by the `roomId` path parameter.
+ */
+export interface RouteQuota {
+  name: QuotaName;
+  per: 'ip' | 'member' | 'member_in_room';
+}
+
 export interface RouteDef<P = unknown, Q = unknown, B = unknown, A = unknown> {
   method: HttpMethod;
   /** Koa-style path, e.g. `/v1/rooms/:roomId`. */
@@ -47,6 +57,8 @@ export interface RouteDef<P = unknown, Q = unknown, B = unknown, A = unknown> {
    * with, in place of the response body. Secrets are never stored in clear, so a replay cannot reveal them.
    */
   redactReplay?: (body: unknown) => unknown;
+  /** Rate limit this route spends; over it, 429 rate_limited with Retry-After. An idempotent replay spends nothing. */
+  quota?: RouteQuota;
   /** Raw body routes (webhooks) read the body themselves. */
   rawBody?: boolean;
   responses: Record<number, RouteResponse>;

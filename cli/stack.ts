@@ -16,6 +16,7 @@ import { AccountService } from '../engine/identity/account-service.js';
 import { LiveKitServer } from '../engine/livekit/index.js';
 import { AdmissionSweeper } from '../engine/rooms/admission-sweeper.js';
 import { LiveKitEventHandler } from '../engine/rooms/livekit-events.js';
+import { PgRateLimiter, Quotas } from '../engine/quotas/index.js';
 import { RoomService } from '../engine/rooms/room-service.js';
 import { GroupService, SocialService } from '../engine/social/index.js';
 import { StageService } from '../engine/stage-service/index.js';
@@ -121,12 +122,14 @@ export async function startStack(config: Config, log: Logger, options: StackOpti
         emptyTimeoutSeconds: config.rooms.emptyTimeoutSeconds,
         tokenTtlSeconds: config.rooms.tokenTtlSeconds,
         publicLiveKitUrl: config.livekit.publicUrl,
+        liveRoomCaps: { perMember: config.rooms.liveRoomsPerMember, total: config.rooms.liveRoomsTotal },
       }),
       stage,
       transcripts: new TranscriptStore(database.pool),
       social,
       groups: new GroupService(database.pool),
       health,
+      quotas: new Quotas(new PgRateLimiter(database.pool), config.quotas),
     };
     // A room that ended for any reason (host, staff, LiveKit's empty timeout) closes its stage too.
     services.rooms.onEnded = (room) => stage.roomEnded(room.id);

@@ -69,6 +69,15 @@ const EnvSchema = z.object({
   STAGE_EFFECT_RETRY_MAX_MS: z.coerce.number().int().min(1).default(30_000),
   LIVEKIT_API_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
 
+  // Quotas (engine/quotas): each a limit per window for one key, answered with 429 rate_limited and Retry-After.
+  QUOTA_SIGNUPS_PER_IP_PER_HOUR: z.coerce.number().int().min(1).default(10),
+  QUOTA_ROOMS_PER_MEMBER_PER_HOUR: z.coerce.number().int().min(1).default(10),
+  QUOTA_LIVE_ROOMS_PER_MEMBER: z.coerce.number().int().min(1).default(2),
+  QUOTA_LIVE_ROOMS_TOTAL: z.coerce.number().int().min(1).default(20),
+  QUOTA_REACTIONS_PER_MEMBER_PER_ROOM_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  QUOTA_REPORTS_PER_MEMBER_PER_HOUR: z.coerce.number().int().min(1).default(20),
+  QUOTA_INVITATIONS_PER_MEMBER_PER_HOUR: z.coerce.number().int().min(1).default(50),
+
   ROUNDTABLE_DEV: bool.optional().transform((v) => v ?? false),
 });
 
@@ -123,9 +132,14 @@ export interface Config {
     stageStreamsPerMember: number;
     /** Lifetime of LiveKit join tokens: they only authorise the connect (LiveKit refreshes connected sessions). */
     tokenTtlSeconds: number;
+    /** Rooms one member may host live at once, and live rooms on the whole platform (each costs an agent job). */
+    liveRoomsPerMember: number;
+    liveRoomsTotal: number;
   };
   /** Stage effects on LiveKit (the outbox): how long a command waits for them, and the retry policy. */
   stageEffects: { waitMs: number; maxAttempts: number; retryBaseMs: number; retryMaxMs: number; liveKitTimeoutMs: number };
+  /** Windowed quotas by name (engine/quotas QUOTA_NAMES). */
+  quotas: Record<'signup' | 'room_create' | 'reaction' | 'report' | 'invitation', { limit: number; windowSeconds: number }>;
   dev: boolean;
 }
 
@@ -193,6 +207,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       admissionSweepSeconds: e.ROOM_ADMISSION_SWEEP_SECONDS,
       stageStreamsPerMember: e.STAGE_EVENT_STREAMS_PER_MEMBER,
       tokenTtlSeconds: e.ROOM_TOKEN_TTL_SECONDS,
+      liveRoomsPerMember: e.QUOTA_LIVE_ROOMS_PER_MEMBER,
+      liveRoomsTotal: e.QUOTA_LIVE_ROOMS_TOTAL,
+    },
+    quotas: {
+      signup: { limit: e.QUOTA_SIGNUPS_PER_IP_PER_HOUR, windowSeconds: 3600 },
+      room_create: { limit: e.QUOTA_ROOMS_PER_MEMBER_PER_HOUR, windowSeconds: 3600 },
+      reaction: { limit: e.QUOTA_REACTIONS_PER_MEMBER_PER_ROOM_PER_MINUTE, windowSeconds: 60 },
+      report: { limit: e.QUOTA_REPORTS_PER_MEMBER_PER_HOUR, windowSeconds: 3600 },
+      invitation: { limit: e.QUOTA_INVITATIONS_PER_MEMBER_PER_HOUR, windowSeconds: 3600 },
     },
     stageEffects: {
       waitMs: e.STAGE_EFFECT_WAIT_MS,

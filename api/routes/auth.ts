@@ -39,6 +39,7 @@ export function authRoutes(s: ApiServices): RouteDef[] {
       method: 'post',
       path: '/v1/auth/signup',
       operationId: 'signUp',
+      quota: { name: 'signup', per: 'ip' },
       summary: 'Create a member account with a personal password; returns a session',
       tag: 'auth',
       auth: 'public',

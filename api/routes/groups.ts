@@ -167,6 +167,7 @@ export function groupRoutes(s: ApiServices): RouteDef[] {
       method: 'post',
       path: '/v1/groups/:groupId/invitations',
       operationId: 'inviteToGroup',
+      quota: { name: 'invitation', per: 'member' },
       summary: 'Invite a member to the group (admins and the owner); they accept to join',
       tag: 'groups',
       auth: 'member',

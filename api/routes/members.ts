@@ -100,6 +100,7 @@ export function memberRoutes(s: ApiServices): RouteDef[] {
       method: 'post',
       path: '/v1/members/:memberId/connection-requests',
       operationId: 'requestConnection',
+      quota: { name: 'invitation', per: 'member' },
       summary: 'Ask a member to connect; if they already asked you, you are connected at once (200)',
       tag: 'connections',
       auth: 'member',

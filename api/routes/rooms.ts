@@ -18,6 +18,13 @@ const RoomCreate = z.object({
   handRaisingEnabled: z.boolean().optional(),
   scheduledFor: z.iso.datetime({ offset: true }).nullable().optional(),
 });
+const RoomUpdate = z
+  .strictObject({
+    title: z.string().trim().min(1).max(120).optional(),
+    description: z.string().trim().max(1000).optional(),
+    topics: z.array(Topic).max(10).optional(),
+  })
+  .refine((v) => v.title !== undefined || v.description !== undefined || v.topics !== undefined, { message: 'give at least one of title, description, topics' });
 const RoomList = z.object({
   status: z.enum(['live', 'scheduled']).default('live'),
   topic: Topic.optional(),
@@ -66,6 +73,7 @@ export function roomRoutes(s: ApiServices): RouteDef[] {
       method: 'post',
       path: '/v1/rooms',
       operationId: 'createRoom',
+      quota: { name: 'room_create', per: 'member' },
       summary: 'Create a live room hosted by you, or schedule one with scheduledFor; the moderation agent joins live rooms',
       tag: 'rooms',
       auth: 'member',
@@ -95,6 +103,18 @@ export function roomRoutes(s: ApiServices): RouteDef[] {
       params: RoomIdParams,
       responses: { 200: { description: 'the room', schema: Room } },
       handler: async ({ params, auth }) => ({ body: await s.rooms.get(auth, params.roomId) }),
+    }),
+    defineRoute<P, undefined, z.infer<typeof RoomUpdate>, Principal>({
+      method: 'patch',
+      path: '/v1/rooms/:roomId',
+      operationId: 'updateRoom',
+      summary: 'Change the title, description or topics of a room that has not ended (the host; admins)',
+      tag: 'rooms',
+      auth: 'member',
+      params: RoomIdParams,
+      body: RoomUpdate,
+      responses: { 200: { description: 'the room, updated', schema: Room } },
+      handler: async ({ params, body, auth }) => ({ body: await s.rooms.update(auth, params.roomId, body) }),
     }),
     defineRoute<P, undefined, undefined, Principal>({
       method: 'post',
@@ -144,6 +164,7 @@ export function roomRoutes(s: ApiServices): RouteDef[] {
       method: 'post',
       path: '/v1/rooms/:roomId/invitations',
       operationId: 'inviteToRoom',
+      quota: { name: 'invitation', per: 'member' },
       summary: 'Host or co-host invites a member into the room (needed for invite-only rooms)',
       tag: 'rooms',
       auth: 'member',

@@ -263,7 +263,8 @@ export function stageRoutes(s: ApiServices): RouteDef[] {
       method: 'post',
       path: '/v1/rooms/:roomId/stage/reactions',
       operationId: 'sendReaction',
-      summary: 'Send a reaction from the fixed palette; counted in the stage and sent on the roundtable.reactions data topic',
+      quota: { name: 'reaction', per: 'member_in_room' },
+      summary: 'Send a reaction from the fixed palette; counted per room and sent on the roundtable.reactions data topic (the stage itself is not changed)',
       tag: 'stage',
       auth: 'member',
       params: RoomIdParams,
@@ -328,9 +329,9 @@ function stageEventStream(stage: Service, roomId: string, initialViewer: Princip
     for (const cleanup of cleanups.splice(0)) cleanup();
     if (sink !== undefined && !sink.writableEnded) sink.end();
   };
-  const unsubscribe = stage.subscribe(roomId, ({ state, room, effect }) => {
+  const unsubscribe = stage.subscribe(roomId, ({ state, room, effect, reactions }) => {
     if (effect !== undefined) {
-      if (sink !== undefined && mayViewStage(state, room, viewer) && isModeratorView(state, viewer)) {
+      if (sink !== undefined && mayViewStage(state, room, viewer) && isModeratorView(state, room, viewer)) {
         write(`event: stage_effect\ndata: ${JSON.stringify(effect)}\n\n`);
       }
       return;
@@ -339,7 +340,7 @@ function stageEventStream(stage: Service, roomId: string, initialViewer: Princip
       end('not_in_room');
       return;
     }
-    const view = publicStageView(state, room, viewer);
+    const view = publicStageView(state, room, viewer, reactions);
     if (sink !== undefined) push(view);
     else pending.push(view);
   });

@@ -9,7 +9,13 @@
 //   A co-host may demote only themself; co-hosts moderate speakers and listeners but never the host or each other.
 // - Staff (trust_safety, admin) may mute, move to audience, remove and end in any room without being in it, and may
 //   act on the host. Only admins may edit room details. Staff never get stage powers (approve, invite, promote).
-// - room.view / room.join here only say "a signed-in member may ask"; canJoin() is the full join and listing policy.
+// - room.view / room.join here only say "a signed-in member may ask"; canSee() / canJoin() (join-policy.ts) are the
+//   full listing and join policy, asked only after authorize() allowed. Every caller asks both, in that order.
+// - Only the host starts a scheduled room; the host or staff cancel one. Inviting people into a room (room.invite,
+//   needed for invite-only rooms) is for the host and co-hosts, before or during the room.
+// - stage.view: the stage is visible to whoever is in the room (the room's host counts even when not connected) and to
+//   staff; stage.view_moderation (hand queue, invitations, bans, audience) to the host, co-hosts and staff.
+// - The room's host is the rooms table's host_member_id for room.* actions, even before any stage exists.
 import { type Action, isAction } from './actions.js';
 import { requireObject, requireString } from './guards.js';
 import {
@@ -46,6 +52,7 @@ export interface AuthorizeContext {
 export type DenyCode =
   | 'room_ended'
   | 'room_not_live'
+  | 'not_scheduled'
   | 'not_in_room'
   | 'role_forbidden'
   | 'self_target'
@@ -71,13 +78,19 @@ const STAFF: readonly PlatformRole[] = ['trust_safety', 'admin'];
 const MODERATORS: readonly RoomRole[] = ['host', 'co_host'];
 const NOT_ENDED: readonly RoomState[] = ['scheduled', 'live'];
 const LIVE: readonly RoomState[] = ['live'];
+const SCHEDULED: readonly RoomState[] = ['scheduled'];
 
 export const ACCESS_TABLE: Readonly<Record<Action, AccessRule>> = {
   'room.view': { roomRoles: ROOM_ROLES, platformRoles: ANY_MEMBER, states: ROOM_STATES, target: 'none' },
   'room.join': { roomRoles: ROOM_ROLES, platformRoles: ANY_MEMBER, states: NOT_ENDED, target: 'none' },
   'room.update': { roomRoles: ['host'], platformRoles: ['admin'], states: NOT_ENDED, target: 'none' },
+  'room.start': { roomRoles: ['host'], platformRoles: [], states: SCHEDULED, target: 'none' },
+  'room.cancel': { roomRoles: ['host'], platformRoles: STAFF, states: SCHEDULED, target: 'none' },
   'room.end': { roomRoles: ['host'], platformRoles: STAFF, states: NOT_ENDED, target: 'none' },
+  'room.invite': { roomRoles: MODERATORS, platformRoles: [], states: NOT_ENDED, target: 'none' },
   'room.set_hand_raising': { roomRoles: MODERATORS, platformRoles: [], states: NOT_ENDED, target: 'none' },
+  'stage.view': { roomRoles: ROOM_ROLES, platformRoles: STAFF, states: ROOM_STATES, target: 'none' },
+  'stage.view_moderation': { roomRoles: MODERATORS, platformRoles: STAFF, states: ROOM_STATES, target: 'none' },
   'stage.raise_hand': { roomRoles: ['listener'], platformRoles: [], states: LIVE, target: 'none' },
   'stage.lower_hand': { roomRoles: ['listener'], platformRoles: [], states: LIVE, target: 'none' },
   'stage.approve_hand': { roomRoles: MODERATORS, platformRoles: [], states: LIVE, target: 'outranked' },
@@ -128,9 +141,9 @@ export function authorize(subject: Subject, action: Action, ctx: AuthorizeContex
   }
 
   if (!rule.states.includes(c.roomState)) {
-    return c.roomState === 'ended'
-      ? deny('room_ended', `${action} is not possible in an ended room`)
-      : deny('room_not_live', `${action} needs a live room`);
+    if (c.roomState === 'ended') return deny('room_ended', `${action} is not possible in an ended room`);
+    if (c.roomState === 'live') return deny('not_scheduled', `${action} is only possible before the room starts`);
+    return deny('room_not_live', `${action} needs a live room`);
   }
 
   const viaRoom = who.roomRole !== null && rule.roomRoles.includes(who.roomRole) ? who.roomRole : null;

@@ -3,7 +3,7 @@
 // (microphone -> TrackSource.MICROPHONE).
 //
 // Decisions: rooms are audio-only, so stage roles may publish the microphone and nothing else. Listeners can never
-// publish media or data: reactions go through the API, where they are validated and counted (see StageState.react).
+// publish media or data: reactions go through the API, where they are checked (StageState.react), rate-limited and counted.
 import type { RoomRole } from './roles.js';
 import { isRoomRole } from './roles.js';
 

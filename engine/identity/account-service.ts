@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { PlatformRole } from '../access/roles.js';
 import { EngineError } from '../engine-error.js';
-import { LoginRateLimiter } from './login-rate-limiter.js';
+import { PgRateLimiter, type RateLimiter } from '../quotas/index.js';
 import { checkPasswordPolicy, dummyPasswordHash, hashPassword, verifyPassword } from './password.js';
 import { createApiKey, createRefreshToken, hashToken, parseApiKey, signAccessToken, verifyAccessToken, verifyApiKey } from './tokens.js';
 
@@ -66,7 +66,8 @@ export class AccountService {
   readonly #pool: pg.Pool;
   readonly #auth: AuthSettings;
   readonly #now: () => number;
-  readonly #limiter: LoginRateLimiter;
+  /** Login attempts per (ip, e-mail) go through the one shared limiter (engine/quotas), bucket `login`. */
+  readonly #limiter: RateLimiter;
   readonly #cacheMs: number;
   /** sessionId -> standing; Map order is insertion order, so the oldest entries go first when it is full. */
   readonly #sessions = new Map<string, SessionStanding>();
@@ -80,7 +81,7 @@ export class AccountService {
     this.#auth = auth;
     this.#now = now;
     this.#cacheMs = auth.sessionCacheSeconds * 1000;
-    this.#limiter = new LoginRateLimiter({ maxAttempts: auth.loginRatePerMinute, windowSeconds: 60, now });
+    this.#limiter = new PgRateLimiter(pool, { now });
   }
 
   async signUp(input: SignUpInput): Promise<SessionTokens> {
@@ -102,7 +103,9 @@ export class AccountService {
 
   async logIn(input: { email: string; password: string; ip: string }): Promise<SessionTokens> {
     const email = input.email.trim().toLowerCase();
-    const decision = this.#limiter.consume(input.ip, email);
+    // Every attempt counts (before the password is checked); a successful login forgets them.
+    const limitKey = `${input.ip || 'unknown'}\n${email}`;
+    const decision = await this.#limiter.consume('login', limitKey, { limit: this.#auth.loginRatePerMinute, windowSeconds: 60 });
     if (!decision.allowed) {
       throw new EngineError('rate_limited', 'too_many_attempts', `too many login attempts; retry in ${decision.retryAfterSeconds} s`, undefined, decision.retryAfterSeconds);
     }
@@ -114,7 +117,7 @@ export class AccountService {
     // Verify against a dummy hash when the account is unknown, so timing does not reveal which emails exist.
     const ok = await verifyPassword(input.password, row?.password_hash ?? (await dummyPasswordHash()));
     if (!row || !ok) throw new EngineError('unauthenticated', 'invalid_credentials', 'email or password is wrong');
-    this.#limiter.reset(input.ip, email);
+    await this.#limiter.reset('login', limitKey);
     return this.#openSession(row.id, row.platform_roles);
   }
 

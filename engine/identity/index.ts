@@ -22,5 +22,3 @@ export {
   verifyApiKey,
 } from './tokens.js';
 export type { AccessClaims, AccessTokenError, AccessTokenErrorCode, AccessTokenInput, NewApiKey, VerifyAccessResult } from './tokens.js';
-export { LoginRateLimiter } from './login-rate-limiter.js';
-export type { LoginRateLimiterOptions, RateDecision } from './login-rate-limiter.js';

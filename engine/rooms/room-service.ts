@@ -3,14 +3,14 @@
 // (hands, invites, roles) is the StageService's.
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { canJoin, canSee, grantsFor, type JoinCandidate, type JoinContext, type JoinDecision, type JoinRoomFacts } from '../access/index.js';
+import { type Action, authorize, canJoin, canSee, grantsFor, type JoinCandidate, type JoinContext, type JoinDecision, type JoinRoomFacts, type Subject } from '../access/index.js';
 import { isStaff, type PlatformRole, type RoomRole, type RoomVisibility } from '../access/roles.js';
 import { EngineError } from '../engine-error.js';
 import type { LiveKitGateway } from '../gateway/livekit-gateway.js';
 import type { Principal } from '../identity/account-service.js';
 import { DomainError } from '../stage/domain-error.js';
 import { createRoomLifecycle, transitionRoom } from '../stage/room-lifecycle.js';
-import { RoomStore, type EndedReason, type RoomRecord } from './room-store.js';
+import { LiveRoomCapReached, RoomStore, type EndedReason, type LiveRoomCaps, type RoomRecord } from './room-store.js';
 
 /** The join policy with every fact but the seat (listeners, ban) looked up; the stage applies it when it admits. */
 export type AdmissionCheck = (seat: { listenerCount: number; isBanned: boolean }) => JoinDecision;
@@ -46,6 +46,8 @@ export interface RoomServiceOptions {
    * refreshes the client's token itself), so they are short: an unused or copied ticket soon stops working.
    */
   tokenTtlSeconds: number;
+  /** Most live rooms at once per host and on the platform (each live room costs an agent job process). */
+  liveRoomCaps: LiveRoomCaps;
   now?: () => number;
 }
 
@@ -59,6 +61,13 @@ export interface CreateRoomInput {
   handRaisingEnabled?: boolean;
   /** ISO time; absent means live now. */
   scheduledFor?: string | null;
+}
+
+/** What a room's details update may change; absent fields stay as they are. */
+export interface RoomChanges {
+  title?: string;
+  description?: string;
+  topics?: string[];
 }
 
 export interface RoomView extends Omit<RoomRecord, 'seq' | 'livekitName'> {
@@ -109,7 +118,7 @@ export class RoomService {
       throw new EngineError('forbidden', 'not_group_member', 'you can only host rooms in groups you belong to', 'groupId');
     }
     const id = randomUUID();
-    const room = await this.#store.insert({
+    const room = await this.#capped(() => this.#store.insert({
       id,
       livekitName: id,
       hostMemberId: host.memberId,
@@ -123,17 +132,19 @@ export class RoomService {
       status: lifecycle.state,
       scheduledFor: lifecycle.scheduledFor === null ? null : new Date(lifecycle.scheduledFor),
       startedAt: lifecycle.startedAt === null ? null : new Date(lifecycle.startedAt),
-    });
+    }, this.options.liveRoomCaps));
     if (room.status === 'live') await this.#goLive(room);
     return this.#view(room, host.memberId);
   }
 
   /** The host opens a scheduled room (early is fine). */
   async start(member: Principal, roomId: string): Promise<RoomView> {
-    const room = await this.#get(roomId);
-    if (room.hostMemberId !== member.memberId) throw new EngineError('forbidden', 'host_only', 'only the host can start the room');
+    const room = await this.#visible(member, roomId);
+    await this.#authorize(member, room, 'room.start');
     const next = transitionRoom(lifecycleOf(room), { type: 'start' }, this.#now());
-    const updated = await this.#store.transition(room.id, 'scheduled', { status: 'live', startedAt: new Date(next.startedAt!) });
+    const updated = await this.#capped(() =>
+      this.#store.transition(room.id, 'scheduled', { status: 'live', startedAt: new Date(next.startedAt!) }, { caps: this.options.liveRoomCaps, hostMemberId: room.hostMemberId }),
+    );
     if (!updated) throw new DomainError('already_live', 'the room is already live');
     await this.#goLive(updated);
     return this.#view(updated, member.memberId);
@@ -160,19 +171,28 @@ export class RoomService {
 
   /** The host cancels a scheduled room (a live room is ended through the stage, which the host controls). */
   async cancel(member: Principal, roomId: string): Promise<RoomView> {
-    const room = await this.#get(roomId);
-    if (room.hostMemberId !== member.memberId && !isStaff(member.platformRoles)) throw new EngineError('forbidden', 'host_only', 'only the host can cancel the room');
-    if (room.status !== 'scheduled') throw new DomainError('not_scheduled', 'only a scheduled room can be cancelled; end a live room instead');
+    const room = await this.#visible(member, roomId);
+    await this.#authorize(member, room, 'room.cancel');
     const ended = await this.end(roomId, 'cancelled');
     return this.#view(ended ?? (await this.#get(roomId)), member.memberId);
   }
 
   async get(member: Principal, roomId: string): Promise<RoomView> {
-    const room = await this.#get(roomId);
-    const seen = canSee(member, joinFacts(room), await this.#joinContext(room, member.memberId));
-    // Not visible reads as not found, so invite-only rooms do not leak their existence.
-    if (!seen.allowed) throw new EngineError('not_found', 'room_not_found', 'room not found', 'roomId');
+    const room = await this.#visible(member, roomId);
     return this.#view(room, member.memberId);
+  }
+
+  /** Details of a room that has not ended: title, description, topics (the host; admins). */
+  async update(member: Principal, roomId: string, changes: RoomChanges): Promise<RoomView> {
+    const room = await this.#visible(member, roomId);
+    await this.#authorize(member, room, 'room.update');
+    const updated = await this.#store.updateDetails(room.id, {
+      title: changes.title,
+      description: changes.description,
+      topics: changes.topics === undefined ? undefined : normalizeTopics(changes.topics),
+    });
+    if (!updated) throw new DomainError('room_ended', 'the room has ended');
+    return this.#view(updated, member.memberId);
   }
 
   /** Live rooms (newest first) or upcoming ones (soonest first) this member may see. */
@@ -187,7 +207,7 @@ export class RoomService {
       const rows = await this.#store.list({ status: q.status, topic: q.topic?.toLowerCase(), groupId: q.groupId, ...decodeRoomCursor(q.status, cursor), limit: q.limit * 2 });
       for (const room of rows) {
         cursor = encodeRoomCursor(room);
-        if (canSee(member, joinFacts(room), await this.#joinContext(room, member.memberId)).allowed) items.push(await this.#view(room, member.memberId));
+        if (await this.#maySee(member, room)) items.push(await this.#view(room, member.memberId));
         if (items.length === q.limit) break;
       }
       if (rows.length < q.limit * 2) {
@@ -208,10 +228,8 @@ export class RoomService {
 
   /** Host or co-host invites a member into an invite-only (or any) room. */
   async invite(member: Principal, roomId: string, inviteeId: string): Promise<{ invited: boolean }> {
-    const room = await this.#get(roomId);
-    const role = room.hostMemberId === member.memberId ? 'host' : await this.stage.roleOf(roomId, member.memberId);
-    if (role !== 'host' && role !== 'co_host') throw new EngineError('forbidden', 'host_only', 'only the host or a co-host can invite people to the room');
-    if (room.status === 'ended') throw new DomainError('room_ended', 'the room has ended');
+    const room = await this.#visible(member, roomId);
+    await this.#authorize(member, room, 'room.invite');
     if (inviteeId === member.memberId) throw new EngineError('invalid', 'self_invite', 'you cannot invite yourself', 'memberId');
     try {
       return { invited: await this.#store.addInvitation(roomId, inviteeId, member.memberId) };
@@ -228,6 +246,7 @@ export class RoomService {
    */
   async join(member: Principal, roomId: string, opts: { acceptTranscription: boolean; quiet?: boolean }): Promise<JoinTicket> {
     const room = await this.#get(roomId);
+    await this.#authorize(member, room, 'room.join');
     const facts = joinFacts(room);
     const ctx = await this.#joinContext(room, member.memberId);
     const candidate = { memberId: member.memberId, platformRoles: member.platformRoles };
@@ -276,16 +295,29 @@ export class RoomService {
     return this.stage.participantConnected(room.id, identity, { check, canPublish: withheld ? false : live.canPublish });
   }
 
-  /** Transcripts are safety evidence: only trust-and-safety staff and admins read them. */
+  /** Transcripts are safety evidence: only trust-and-safety staff and admins read them (the table's transcript.read). */
   async assertCanReadTranscript(member: Principal, roomId: string): Promise<void> {
-    await this.#get(roomId);
-    if (isStaff(member.platformRoles)) return;
-    throw new EngineError('forbidden', 'transcript_forbidden', 'only trust-and-safety staff can read room transcripts');
+    await this.#authorize(member, await this.#visible(member, roomId), 'transcript.read');
   }
 
   async presence(member: Principal, roomId: string): ReturnType<RoomStore['presence']> {
-    await this.get(member, roomId);
+    await this.#visible(member, roomId);
     return this.#store.presence(roomId);
+  }
+
+  /** A write that would pass a live-room cap becomes the quota refusal every quota gives (429 rate_limited). */
+  async #capped<T>(write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (err) {
+      if (!(err instanceof LiveRoomCapReached)) throw err;
+      const message =
+        err.which === 'member'
+          ? `you already host ${err.cap} live room(s), the most at once; end one first`
+          : `the platform is at its limit of ${err.cap} live rooms; try again later`;
+      // A live room lasts minutes to hours: a minute is an honest first guess at when to ask again.
+      throw new EngineError('rate_limited', 'rate_limited', message, undefined, 60);
+    }
   }
 
   async #goLive(room: RoomRecord): Promise<void> {
@@ -294,6 +326,31 @@ export class RoomService {
       metadata: JSON.stringify({ roomId: room.id }),
     });
     await this.stage.open({ id: room.id, livekitName: room.livekitName, hostId: room.hostMemberId, handRaisingEnabled: room.handRaisingEnabled });
+  }
+
+  /** Who `member` is for `room`: the rooms table's host is host; otherwise their role on the live stage, if any. */
+  async #subject(member: Principal, room: RoomRecord): Promise<Subject> {
+    const roomRole = room.hostMemberId === member.memberId ? 'host' : room.status === 'live' ? await this.stage.roleOf(room.id, member.memberId) : null;
+    return { memberId: member.memberId, platformRoles: member.platformRoles, roomRole };
+  }
+
+  /** The one authorization table decides; a refusal is the stage's DomainError with the table's code. */
+  async #authorize(member: Principal, room: RoomRecord, action: Action): Promise<void> {
+    const decision = authorize(await this.#subject(member, room), action, { roomState: room.status });
+    if (!decision.allowed) throw new DomainError(decision.code, decision.reason);
+  }
+
+  /** room.view in the table, then the listing policy (visibility, bans, blocks). */
+  async #maySee(member: Principal, room: RoomRecord): Promise<boolean> {
+    if (!authorize(await this.#subject(member, room), 'room.view', { roomState: room.status }).allowed) return false;
+    return canSee(member, joinFacts(room), await this.#joinContext(room, member.memberId)).allowed;
+  }
+
+  /** The room if `member` may see it; not visible reads as not found, so invite-only rooms do not leak their existence. */
+  async #visible(member: Principal, roomId: string): Promise<RoomRecord> {
+    const room = await this.#get(roomId);
+    if (!(await this.#maySee(member, room))) throw new EngineError('not_found', 'room_not_found', 'room not found', 'roomId');
+    return room;
   }
 
   async #get(roomId: string): Promise<RoomRecord> {

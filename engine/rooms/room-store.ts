@@ -34,6 +34,23 @@ export type NewRoom = Omit<RoomRecord, 'scheduledFor' | 'createdAt' | 'startedAt
   startedAt: Date | null;
 };
 
+/** Most live rooms at once: per host and on the whole platform. */
+export interface LiveRoomCaps {
+  perMember: number;
+  total: number;
+}
+
+/** Thrown by insert/transition when going live would pass a LiveRoomCaps limit; nothing was written. */
+export class LiveRoomCapReached extends Error {
+  constructor(readonly which: 'member' | 'platform', readonly cap: number) {
+    super(which === 'member' ? `at most ${cap} live rooms per host` : `at most ${cap} live rooms on the platform`);
+    this.name = 'LiveRoomCapReached';
+  }
+}
+
+// One lock for every write that makes a room live, so two concurrent creates cannot both take the last slot.
+const LIVE_SLOT_LOCK = 727275;
+
 export interface RoomListFilter {
   status: 'live' | 'scheduled';
   topic?: string;
@@ -66,14 +83,21 @@ interface Row {
   seq: string;
 }
 
+type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
+
 const COLUMNS = `id, livekit_name, host_member_id, title, description, topics, group_id, visibility, max_listeners,
   hand_raising_enabled, status, scheduled_for, created_at, started_at, ended_at, ended_reason, seq`;
 
 export class RoomStore {
   constructor(private readonly pool: pg.Pool) {}
 
-  async insert(room: NewRoom): Promise<RoomRecord> {
-    const { rows } = await this.pool.query<Row>(
+  /** Stores a new room; a live one only within `caps` (LiveRoomCapReached otherwise). */
+  async insert(room: NewRoom, caps?: LiveRoomCaps): Promise<RoomRecord> {
+    return this.#withinCaps(room.status === 'live' ? caps : undefined, room.hostMemberId, async (db) => this.#insert(db, room));
+  }
+
+  async #insert(db: Queryable, room: NewRoom): Promise<RoomRecord> {
+    const { rows } = await db.query<Row>(
       `INSERT INTO rooms (id, livekit_name, host_member_id, title, description, topics, group_id, visibility, max_listeners,
          hand_raising_enabled, status, scheduled_for, started_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING ${COLUMNS}`,
@@ -111,8 +135,19 @@ export class RoomStore {
     id: string,
     from: RoomStatus,
     to: { status: RoomStatus; startedAt?: Date; endedAt?: Date; endedReason?: EndedReason; scheduledFor?: Date | null },
+    /** With a move to live: the caps it must stay within (LiveRoomCapReached otherwise), for the room's host. */
+    live?: { caps: LiveRoomCaps; hostMemberId: string },
   ): Promise<RoomRecord | undefined> {
-    const { rows } = await this.pool.query<Row>(
+    return this.#withinCaps(to.status === 'live' ? live?.caps : undefined, live?.hostMemberId ?? '', (db) => this.#transition(db, id, from, to));
+  }
+
+  async #transition(
+    db: Queryable,
+    id: string,
+    from: RoomStatus,
+    to: { status: RoomStatus; startedAt?: Date; endedAt?: Date; endedReason?: EndedReason; scheduledFor?: Date | null },
+  ): Promise<RoomRecord | undefined> {
+    const { rows } = await db.query<Row>(
       `UPDATE rooms SET status = $3,
          started_at = COALESCE($4, started_at),
          ended_at = COALESCE($5, ended_at),
@@ -120,6 +155,41 @@ export class RoomStore {
          scheduled_for = CASE WHEN $7::boolean THEN $8 ELSE scheduled_for END
        WHERE id = $1 AND status = $2 RETURNING ${COLUMNS}`,
       [id, from, to.status, to.startedAt ?? null, to.endedAt ?? null, to.endedReason ?? null, to.scheduledFor !== undefined, to.scheduledFor ?? null],
+    );
+    return rows[0] && toRecord(rows[0]);
+  }
+
+  /** Runs `write` directly, or with caps inside one transaction holding the live-slot lock after counting live rooms. */
+  async #withinCaps<T>(caps: LiveRoomCaps | undefined, hostMemberId: string, write: (db: Queryable) => Promise<T>): Promise<T> {
+    if (caps === undefined) return write(this.pool);
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock($1)', [LIVE_SLOT_LOCK]);
+      const { rows } = await client.query<{ total: number; mine: number }>(
+        "SELECT count(*)::int AS total, count(*) FILTER (WHERE host_member_id = $1)::int AS mine FROM rooms WHERE status = 'live'",
+        [hostMemberId],
+      );
+      const counts = rows[0] ?? { total: 0, mine: 0 };
+      if (counts.mine >= caps.perMember) throw new LiveRoomCapReached('member', caps.perMember);
+      if (counts.total >= caps.total) throw new LiveRoomCapReached('platform', caps.total);
+      const result = await write(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Changes the given details of a room that has not ended; undefined when it has (or does not exist). */
+  async updateDetails(id: string, changes: { title?: string; description?: string; topics?: string[] }): Promise<RoomRecord | undefined> {
+    const { rows } = await this.pool.query<Row>(
+      `UPDATE rooms SET title = COALESCE($2, title), description = COALESCE($3, description), topics = COALESCE($4, topics)
+       WHERE id = $1 AND status <> 'ended' RETURNING ${COLUMNS}`,
+      [id, changes.title ?? null, changes.description ?? null, changes.topics ?? null],
     );
     return rows[0] && toRecord(rows[0]);
   }

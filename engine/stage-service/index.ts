@@ -4,5 +4,5 @@ export { REACTIONS_TOPIC, STAGE_TOPIC, StageService } from './stage-service.js';
 export type { StageChange, StageCommandResult, StageGateway, StageListener, StageMember, StageServiceOptions } from './stage-service.js';
 export type { EffectOutcome, EffectStatus, LiveKitEffectKind, StageEffectRecord } from './effect-store.js';
 export { DEFAULT_RETRY_POLICY, afterFailure, retryDelayMs } from './effect-outbox.js';
-export { isModeratorView, mayViewStage, publicStageView } from './public-stage.js';
-export type { ModeratorView, OnStageMember, PublicStageState, StageRoomFacts, StageViewer, ViewerStanding } from './public-stage.js';
+export { isModeratorView, mayViewStage, publicStageView, stageViewDecision } from './public-stage.js';
+export type { ModeratorView, OnStageMember, PublicStageState, ReactionCounts, StageRoomFacts, StageViewer, ViewerStanding } from './public-stage.js';

@@ -9,7 +9,7 @@
 //   list read by everyone would shame the banned.
 // - A viewer always sees their own standing (role, raised hand, pending invitation).
 // - Consent times are evidence for staff (stored with the events), not part of any view.
-import { isStaff, type PlatformRole, type RoomRole } from '../access/index.js';
+import { type Decision, type PlatformRole, type RoomRole, authorize } from '../access/index.js';
 import type { HandRaise, ReactionEmoji, StageInvite, StageState } from '../stage/index.js';
 import type { StageEffectRecord } from './effect-store.js';
 
@@ -73,19 +73,35 @@ export interface StageRoomFacts {
   status: 'scheduled' | 'live' | 'ended';
 }
 
-/** Participants, the room's host and staff may read the stage; anyone else is not in the room. */
-export function mayViewStage(state: StageState, room: StageRoomFacts, viewer: StageViewer): boolean {
-  return isStaff(viewer.platformRoles) || viewer.memberId === room.hostMemberId || state.participant(viewer.memberId) !== undefined;
+/**
+ * The viewer's role for stage views: their role on the stage, or host when they host the room (by the rooms table or
+ * the stage) without being connected to it: the host sees and moderates their room before and between connections.
+ */
+function viewerRole(state: StageState, room: StageRoomFacts, viewer: StageViewer): RoomRole | null {
+  return state.roleOf(viewer.memberId) ?? (viewer.memberId === room.hostMemberId || viewer.memberId === state.hostId ? 'host' : null);
 }
 
-export function isModeratorView(state: StageState, viewer: StageViewer): boolean {
-  const role = state.roleOf(viewer.memberId);
-  // The host moderates their room even before (or between) being connected to it.
-  return role === 'host' || role === 'co_host' || viewer.memberId === state.hostId || isStaff(viewer.platformRoles);
+/** authorize() on stage.view: participants, the room's host and staff may read the stage. */
+export function stageViewDecision(state: StageState, room: StageRoomFacts, viewer: StageViewer): Decision {
+  const subject = { memberId: viewer.memberId, platformRoles: viewer.platformRoles, roomRole: viewerRole(state, room, viewer) };
+  return authorize(subject, 'stage.view', { roomState: room.status });
 }
+
+export function mayViewStage(state: StageState, room: StageRoomFacts, viewer: StageViewer): boolean {
+  return stageViewDecision(state, room, viewer).allowed;
+}
+
+/** authorize() on stage.view_moderation: the host, co-hosts and staff see the hand queue, invitations, bans, audience. */
+export function isModeratorView(state: StageState, room: StageRoomFacts, viewer: StageViewer): boolean {
+  const subject = { memberId: viewer.memberId, platformRoles: viewer.platformRoles, roomRole: viewerRole(state, room, viewer) };
+  return authorize(subject, 'stage.view_moderation', { roomState: room.status }).allowed;
+}
+
+/** Reaction counts per palette emoji, in palette order; emoji never sent are absent. Kept apart from the stage. */
+export type ReactionCounts = Partial<Record<ReactionEmoji, number>>;
 
 /** The stage as `viewer` may see it; without a viewer, the audience view that is broadcast to the room. */
-export function publicStageView(state: StageState, room: StageRoomFacts, viewer?: StageViewer): PublicStageState {
+export function publicStageView(state: StageState, room: StageRoomFacts, viewer: StageViewer | undefined, reactions: ReactionCounts): PublicStageState {
   const onStage: OnStageMember[] = [];
   for (const p of state.participants) {
     if (p.role !== 'listener') onStage.push({ identity: p.identity, role: p.role, since: p.roleSince });
@@ -101,7 +117,7 @@ export function publicStageView(state: StageState, room: StageRoomFacts, viewer?
     onStage,
     listenerCount: state.listenerCount,
     raisedHandCount: state.handQueue.length,
-    reactions: { ...state.reactions },
+    reactions: { ...reactions },
   };
   if (viewer === undefined) return view;
   view.you = {
@@ -109,7 +125,7 @@ export function publicStageView(state: StageState, room: StageRoomFacts, viewer?
     handRaised: state.handQueue.some((h) => h.identity === viewer.memberId),
     invitedBy: state.invites.find((v) => v.identity === viewer.memberId)?.invitedBy ?? null,
   };
-  if (isModeratorView(state, viewer)) {
+  if (isModeratorView(state, room, viewer)) {
     const snapshot = state.toJSON();
     view.moderation = {
       hands: snapshot.hands,

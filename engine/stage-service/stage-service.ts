@@ -21,19 +21,22 @@
 import crypto from 'node:crypto';
 import type pg from 'pg';
 import type { Logger } from '../../core/logger.js';
-import { isStaff, type JoinDecision, type PlatformRole, type RoomRole } from '../access/index.js';
+import { authorize, isStaff, type JoinDecision, type PlatformRole, type RoomRole } from '../access/index.js';
 import { EngineError } from '../engine-error.js';
 import type { LiveKitGateway } from '../gateway/livekit-gateway.js';
 import { type Actor, DomainError, type StageEffect, type StageEvent, type StageResult, StageState } from '../stage/index.js';
 import { EffectOutbox, type EffectOutboxOptions } from './effect-outbox.js';
 import { EffectStore, type LiveKitEffectKind, type NewEffect, type StageEffectRecord } from './effect-store.js';
 import { KeyedMutex } from './keyed-mutex.js';
-import { type PublicStageState, type StageRoomFacts, type StageViewer, isModeratorView, mayViewStage, publicStageView } from './public-stage.js';
+import { type PublicStageState, type ReactionCounts, type StageRoomFacts, type StageViewer, isModeratorView, mayViewStage, publicStageView, stageViewDecision } from './public-stage.js';
 import { StageStore } from './stage-store.js';
 
 /** LiveKit data topic carrying `{ type: 'stage_state', state: PublicStageState }` (the audience view). */
 export const STAGE_TOPIC = 'roundtable.stage';
-/** LiveKit data topic carrying `{ type: 'reaction', identity, emoji, at }` for each reaction. */
+/**
+ * LiveKit data topic carrying `{ type: 'reaction', identity, emoji, at }` for each reaction. A reaction is only this
+ * small event: it changes no stage version and sends no stage_state (counts are in the next stage view).
+ */
 export const REACTIONS_TOPIC = 'roundtable.reactions';
 
 /** The part of LiveKitGateway the stage drives. */
@@ -45,12 +48,13 @@ export interface StageMember {
 }
 
 /**
- * What subscribers receive after every change: the full state (build a view with publicStageView) and the room.
- * With `effect`, the change is to an effect on LiveKit (applied, retried, failed), not to the stage itself.
+ * What subscribers receive after every change: the full state (build a view with publicStageView), the room and its
+ * reaction counts. With `effect`, the change is to an effect on LiveKit (applied, retried, failed), not to the stage.
  */
 export interface StageChange {
   state: StageState;
   room: StageRoomFacts;
+  reactions: ReactionCounts;
   effect?: StageEffectRecord;
 }
 
@@ -183,7 +187,7 @@ export class StageService {
     const room = await this.#room(roomId, { allowEnded: true });
     const state = await this.#stage(room);
     if (!mayViewStage(state, room, viewer)) throw new DomainError('not_in_room', 'the stage is visible to people in the room');
-    if (!isModeratorView(state, viewer)) throw new DomainError('role_forbidden', 'effects on LiveKit are shown to the host, co-hosts and staff');
+    if (!isModeratorView(state, room, viewer)) throw new DomainError('role_forbidden', 'effects on LiveKit are shown to the host, co-hosts and staff');
     const found = await this.#effects.get(roomId, effectId);
     if (found === undefined) throw new EngineError('not_found', 'effect_not_found', 'this room has no such effect', 'effectId');
     return found;
@@ -363,10 +367,11 @@ export class StageService {
     if (viewer !== undefined) requireMember(viewer, 'viewer');
     const room = await this.#room(roomId, { allowEnded: true });
     const state = await this.#stage(room);
-    if (viewer !== undefined && !mayViewStage(state, room, viewer)) {
-      throw new DomainError('not_in_room', 'the stage is visible to people in the room');
+    if (viewer !== undefined) {
+      const decision = stageViewDecision(state, room, viewer);
+      if (!decision.allowed) throw new DomainError(decision.code, decision.code === 'not_in_room' ? 'the stage is visible to people in the room' : decision.reason);
     }
-    return this.#withOpenEffects(publicStageView(state, room, viewer));
+    return this.#withOpenEffects(publicStageView(state, room, viewer, await this.#store.reactionCounts(roomId)));
   }
 
   /** Every committed change of this room's stage, in order, for this process's subscribers. Returns unsubscribe. */
@@ -393,7 +398,7 @@ export class StageService {
     requireUuid(roomId, 'roomId');
     const room = await this.#store.room(roomId);
     const stored = await this.#store.load(roomId);
-    if (room !== undefined && stored !== undefined) this.#notify(stored.state, toFacts(room));
+    if (room !== undefined && stored !== undefined) this.#notify(stored.state, toFacts(room), await this.#store.reactionCounts(roomId));
   }
 
   // ---- Stage commands (the API) ----------------------------------------------------------------------------------
@@ -450,8 +455,20 @@ export class StageService {
     return this.#act(roomId, by, (s, a, now) => s.demoteCohost(a, requireText(memberId, 'memberId'), now));
   }
 
-  react(roomId: string, by: StageMember, emoji: string): Promise<StageCommandResult> {
-    return this.#act(roomId, by, (s, a, now) => s.react(a, emoji, now));
+  /**
+   * Counts a reaction and sends it to the room as one small event on REACTIONS_TOPIC. The stage snapshot is read,
+   * never written: no version bump, no stage_state broadcast, no subscriber notification, no effect on LiveKit.
+   */
+  async react(roomId: string, by: StageMember, emoji: string): Promise<StageCommandResult> {
+    requireUuid(roomId, 'roomId');
+    const member = requireMember(by, 'by');
+    const room = await this.#room(roomId);
+    const state = await this.#stage(room);
+    const reaction = state.react(toActor(member), emoji, this.#now());
+    const counts = await this.#store.addReaction(roomId, reaction.emoji);
+    const payload = { type: 'reaction', identity: reaction.identity, emoji: reaction.emoji, at: reaction.at };
+    await this.#attempt('broadcast reaction', () => this.#gateway.broadcast(room.livekitName, REACTIONS_TOPIC, payload));
+    return { ...publicStageView(state, room, member, counts), effects: [] };
   }
 
   /**
@@ -466,10 +483,12 @@ export class StageService {
       const room = await this.#room(roomId, { allowEnded: true });
       const state = await this.#stage(room);
       const staff = isStaff(by.platformRoles);
-      if (room.status !== 'live' || !state.ended || (by.memberId !== state.hostId && !staff)) throw err;
+      // Who may end is the table's room.end row, judged as the room's host or as staff (the stage is already ended).
+      const subject = { memberId: by.memberId, platformRoles: by.platformRoles, roomRole: by.memberId === state.hostId ? ('host' as const) : null };
+      if (room.status !== 'live' || !state.ended || !authorize(subject, 'room.end', { roomState: 'live' }).allowed) throw err;
       this.#log.warn({ roomId }, 'stage: the stage ended but the room did not close; closing it again');
       await this.#onRoomEnded(roomId, { memberId: by.memberId, staff: staff && by.memberId !== state.hostId });
-      return { ...publicStageView(state, { ...room, status: 'ended' }, by), effects: [] };
+      return { ...publicStageView(state, { ...room, status: 'ended' }, by, await this.#store.reactionCounts(roomId)), effects: [] };
     }
   }
 
@@ -482,7 +501,7 @@ export class StageService {
     const { state, room, effectIds } = await this.#command(roomId, (s, now) => step(s, actor, now));
     // Outside the room's queue: a slow LiveKit delays this answer, not the room's next command.
     const effects = await this.#outbox.waitFor(effectIds, this.#effectWaitMs);
-    return { ...(await this.#withOpenEffects(publicStageView(state, room, member))), effects };
+    return { ...(await this.#withOpenEffects(publicStageView(state, room, member, await this.#store.reactionCounts(roomId)))), effects };
   }
 
   /** The moderator view also lists the room's pending and failed effects on LiveKit. */
@@ -498,7 +517,7 @@ export class StageService {
       const room = await this.#store.room(effect.roomId);
       const stored = await this.#store.load(effect.roomId);
       if (room === undefined || stored === undefined) return;
-      this.#notify(stored.state, toFacts(room), effect);
+      this.#notify(stored.state, toFacts(room), await this.#store.reactionCounts(effect.roomId), effect);
     } catch (err) {
       this.#log.warn({ err, roomId: effect.roomId }, 'stage: could not tell subscribers about an effect');
     }
@@ -552,14 +571,10 @@ export class StageService {
   async #afterCommit(result: StageResult, room: StageRoomFacts): Promise<void> {
     if (result.events.length === 0) return;
     if (result.effects.some((e) => LIVEKIT_EFFECTS.has(e.kind))) this.#outbox.kick();
-    this.#notify(result.state, room);
-    const state = publicStageView(result.state, room);
+    const reactions = await this.#store.reactionCounts(room.id);
+    this.#notify(result.state, room, reactions);
+    const state = publicStageView(result.state, room, undefined, reactions);
     await this.#attempt('broadcast stage state', () => this.#gateway.broadcast(room.livekitName, STAGE_TOPIC, { type: 'stage_state', state }));
-    for (const e of result.events) {
-      if (e.type !== 'reaction_sent') continue;
-      const payload = { type: 'reaction', identity: e.identity, emoji: e.emoji, at: e.at };
-      await this.#attempt('broadcast reaction', () => this.#gateway.broadcast(room.livekitName, REACTIONS_TOPIC, payload));
-    }
   }
 
   async #attempt(what: string, call: () => Promise<unknown>): Promise<void> {
@@ -570,12 +585,12 @@ export class StageService {
     }
   }
 
-  #notify(state: StageState, room: StageRoomFacts, effect?: StageEffectRecord): void {
+  #notify(state: StageState, room: StageRoomFacts, reactions: ReactionCounts, effect?: StageEffectRecord): void {
     const set = this.#listeners.get(room.id);
     if (set === undefined) return;
     for (const listener of [...set]) {
       try {
-        listener(effect === undefined ? { state, room } : { state, room, effect });
+        listener(effect === undefined ? { state, room, reactions } : { state, room, reactions, effect });
       } catch (err) {
         this.#log.warn({ err, roomId: room.id }, 'stage: subscriber threw');
       }

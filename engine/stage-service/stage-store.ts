@@ -1,9 +1,9 @@
 // Stages as persisted: one snapshot row per room, replaced only if nobody wrote in between (version check), and
 // the append-only event log written in the same transaction, so the log and the snapshot never disagree.
 import type pg from 'pg';
-import { StageState, type StageEvent } from '../stage/index.js';
+import { REACTION_EMOJI, type ReactionEmoji, StageState, type StageEvent } from '../stage/index.js';
 import { insertEffects, type NewEffect } from './effect-store.js';
-import type { StageRoomFacts } from './public-stage.js';
+import type { ReactionCounts, StageRoomFacts } from './public-stage.js';
 
 export interface StoredStage {
   state: StageState;
@@ -79,6 +79,28 @@ export class StageStore {
     } finally {
       client.release();
     }
+  }
+
+  /** Counts one reaction (one upsert on its own row: the stage snapshot is not touched) and returns the room's counts. */
+  async addReaction(roomId: string, emoji: ReactionEmoji): Promise<ReactionCounts> {
+    await this.pool.query(
+      `INSERT INTO room_reaction_counts (room_id, emoji, count) VALUES ($1, $2, 1)
+       ON CONFLICT (room_id, emoji) DO UPDATE SET count = room_reaction_counts.count + 1`,
+      [roomId, emoji],
+    );
+    return this.reactionCounts(roomId);
+  }
+
+  /** The room's reaction counts, in palette order. */
+  async reactionCounts(roomId: string): Promise<ReactionCounts> {
+    const { rows } = await this.pool.query<{ emoji: string; count: string }>('SELECT emoji, count FROM room_reaction_counts WHERE room_id = $1', [roomId]);
+    const byEmoji = new Map(rows.map((r) => [r.emoji, Number(r.count)]));
+    const counts: ReactionCounts = {};
+    for (const emoji of REACTION_EMOJI) {
+      const n = byEmoji.get(emoji);
+      if (n !== undefined && n > 0) counts[emoji] = n;
+    }
+    return counts;
   }
 
   /**

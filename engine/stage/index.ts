@@ -1,7 +1,7 @@
 // Public surface of engine/stage: the per-room StageState, its effects/events, reactions, the room lifecycle and
 // DomainError.
 export { StageState } from './stage-state.js';
-export type { StageCreateInput, StageJoinInput, StageResult } from './stage-state.js';
+export type { Reaction, StageCreateInput, StageJoinInput, StageResult } from './stage-state.js';
 export type { Actor } from './guards.js';
 export { parseStageSnapshot } from './stage-snapshot.js';
 export type { HandRaise, ParticipantRecord, StageInvite, StageSnapshot } from './stage-snapshot.js';

@@ -37,5 +37,6 @@ export type StageEvent =
   | { type: 'participant_muted'; identity: string; by: string; at: number }
   | { type: 'cohost_promoted'; identity: string; by: string; at: number }
   | { type: 'cohost_demoted'; identity: string; by: string; at: number }
+  /** Only in event logs written before migration 0009: reactions are counted apart from the stage now. */
   | { type: 'reaction_sent'; identity: string; emoji: ReactionEmoji; at: number }
   | { type: 'room_ended'; by: string; at: number };

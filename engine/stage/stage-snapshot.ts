@@ -3,7 +3,6 @@
 // so a corrupt row fails loudly (TypeError naming the field) instead of producing an impossible stage.
 import { type RoomRole, isRoomRole } from '../access/index.js';
 import { requireArray, requireBoolean, requireIdentity, requireRecord, requireTime } from './guards.js';
-import { REACTION_EMOJI, isReactionEmoji, type ReactionEmoji } from './reactions.js';
 
 export interface ParticipantRecord {
   identity: string;
@@ -41,8 +40,8 @@ export interface StageSnapshot {
   invites: StageInvite[];
   /** Identities removed with a ban, sorted. */
   bans: string[];
-  /** Counts per palette emoji, in palette order; emoji never sent are absent. */
-  reactions: Partial<Record<ReactionEmoji, number>>;
+  // Reaction counts are not part of the stage (they are counted apart, see StageState.react); snapshots stored
+  // before migration 0009 still carry a `reactions` field, which parsing ignores (0009 moved the counts).
 }
 
 function count(value: unknown, field: string): number {
@@ -110,14 +109,5 @@ export function parseStageSnapshot(value: unknown): StageSnapshot {
   const bans = [...new Set(requireArray(s.bans, 'snapshot.bans').map((b, i) => requireIdentity(b, `snapshot.bans[${i}]`)))].sort();
   for (const banned of bans) if (roles.has(banned)) throw new TypeError(`snapshot.bans: ${banned} is banned but still a participant`);
 
-  const rawReactions = requireRecord(s.reactions, 'snapshot.reactions');
-  const reactions: Partial<Record<ReactionEmoji, number>> = {};
-  for (const key of Object.keys(rawReactions)) {
-    if (!isReactionEmoji(key)) throw new TypeError(`snapshot.reactions: ${key} is not a palette emoji`);
-  }
-  for (const emoji of REACTION_EMOJI) {
-    if (rawReactions[emoji] !== undefined) reactions[emoji] = count(rawReactions[emoji], `snapshot.reactions.${emoji}`);
-  }
-
-  return { roomId, hostId, version, handRaisingEnabled, endedAt, participants, hands, invites, bans, reactions };
+  return { roomId, hostId, version, handRaisingEnabled, endedAt, participants, hands, invites, bans };
 }

@@ -1,5 +1,5 @@
 // One room's stage as an immutable value: who is in the room with which role, the hand queue, pending invites,
-// the hand-raising switch, bans and reaction counts. Every command returns a NEW StageState plus the effects the
+// the hand-raising switch and bans. Every command returns a NEW StageState plus the effects the
 // gateway must carry out on LiveKit and the events to store; the old state is untouched, so the caller can persist
 // the result (optimistically, by `version`) and only then act.
 //
@@ -16,9 +16,16 @@
 import { type Action, type PlatformRole, type RoomRole, type TargetFacts, authorize } from '../access/index.js';
 import { DomainError } from './domain-error.js';
 import { type Actor, requireActor, requireBoolean, requireIdentity, requireRecord, requireTime } from './guards.js';
-import { REACTION_EMOJI, normalizeReaction } from './reactions.js';
+import { type ReactionEmoji, normalizeReaction } from './reactions.js';
 import type { StageEffect, StageEvent, StageJoinVia } from './stage-effects.js';
 import { type HandRaise, type ParticipantRecord, type StageInvite, type StageSnapshot, parseStageSnapshot } from './stage-snapshot.js';
+
+/** One reaction someone may send: who, which palette emoji, when (ms). */
+export interface Reaction {
+  identity: string;
+  emoji: ReactionEmoji;
+  at: number;
+}
 
 export interface StageCreateInput {
   roomId: string;
@@ -79,7 +86,6 @@ export class StageState {
       hands: [],
       invites: [],
       bans: [],
-      reactions: {},
     });
   }
 
@@ -125,10 +131,6 @@ export class StageState {
   get listenerCount(): number {
     return this.#s.participants.filter((p) => p.role === 'listener').length;
   }
-  get reactions(): Readonly<StageSnapshot['reactions']> {
-    return this.#s.reactions;
-  }
-
   participant(identity: string): Readonly<ParticipantRecord> | undefined {
     return this.#s.participants.find((p) => p.identity === identity);
   }
@@ -359,15 +361,15 @@ export class StageState {
 
   // ---- Reactions and end ------------------------------------------------------------------------------------------
 
-  react(actor: Actor, emoji: string, now: number): StageResult {
+  /**
+   * Whether `actor` may react now, and which palette emoji `emoji` stands for. A reaction does not change the stage:
+   * reactions are frequent and carry no power, so the service counts them apart (one small upsert) and sends each as
+   * a small event, instead of rewriting and rebroadcasting the whole stage for every clap.
+   */
+  react(actor: Actor, emoji: string, now: number): Reaction {
     const at = requireTime(now, 'now');
     const me = this.#authorize(actor, 'reaction.send');
-    const reaction = normalizeReaction(emoji);
-    return this.#change((d, out) => {
-      const counts: StageSnapshot['reactions'] = { ...d.reactions, [reaction]: (d.reactions[reaction] ?? 0) + 1 };
-      d.reactions = Object.fromEntries(REACTION_EMOJI.filter((e) => counts[e] !== undefined).map((e) => [e, counts[e]])); // palette order
-      out.events.push({ type: 'reaction_sent', identity: me, emoji: reaction, at });
-    });
+    return { identity: me, emoji: normalizeReaction(emoji), at };
   }
 
   /** Ends the room: LiveKit must close it. Participants stay in the dump as the final roster. */
@@ -406,7 +408,6 @@ export class StageState {
       hands: [...s.hands],
       invites: [...s.invites],
       bans: [...s.bans],
-      reactions: { ...s.reactions },
     };
     const out: Outcome = { effects: [], events: [] };
     build(draft, out);

@@ -1,7 +1,10 @@
-// Every subject kind x every action in a live room, written out by hand (not derived from ACCESS_TABLE), so a
-// change to the table has to be a deliberate change here too.
+// Every subject kind x every action, written out by hand (not derived from ACCESS_TABLE), so a change to the table
+// has to be a deliberate change here too. Actions are tried in a live room, except those only possible before a room
+// starts (start, cancel), tried in a scheduled one. What each decision DOES through the API (the effect of an allowed
+// call, nothing changed by a refused one) is in test/rooms/authorization-matrix.test.ts and
+// test/stage-api/authorization-matrix.test.ts.
 import test from 'ava';
-import { ACTIONS, type Action, type DenyCode, type Subject, type TargetFacts, authorize } from '../../engine/access/index.js';
+import { ACTIONS, type Action, type DenyCode, type RoomState, type Subject, type TargetFacts, authorize } from '../../engine/access/index.js';
 
 type SubjectKind = 'host' | 'co_host' | 'speaker' | 'listener' | 'outsider' | 'trust_safety' | 'admin';
 const KINDS: SubjectKind[] = ['host', 'co_host', 'speaker', 'listener', 'outsider', 'trust_safety', 'admin'];
@@ -30,6 +33,8 @@ const TARGET: Partial<Record<Action, TargetFacts>> = {
   'role.demote_cohost': { memberId: 'target', roomRole: 'co_host' },
 };
 
+const STATE: Partial<Record<Action, RoomState>> = { 'room.start': 'scheduled', 'room.cancel': 'scheduled' };
+
 const A = 'allowed';
 const RF: DenyCode = 'role_forbidden';
 const NIR: DenyCode = 'not_in_room';
@@ -41,8 +46,13 @@ const MATRIX: Record<Action, Cell[]> = {
   'room.view':              [A,   A,   A,   A,   A,   A,   A],
   'room.join':              [A,   A,   A,   A,   A,   A,   A],
   'room.update':            [A,   RF,  RF,  RF,  NIR, NIR, A],
+  'room.start':             [A,   RF,  RF,  RF,  NIR, NIR, NIR],
+  'room.cancel':            [A,   RF,  RF,  RF,  NIR, A,   A],
   'room.end':               [A,   RF,  RF,  RF,  NIR, A,   A],
+  'room.invite':            [A,   A,   RF,  RF,  NIR, NIR, NIR],
   'room.set_hand_raising':  [A,   A,   RF,  RF,  NIR, NIR, NIR],
+  'stage.view':             [A,   A,   A,   A,   NIR, A,   A],
+  'stage.view_moderation':  [A,   A,   RF,  RF,  NIR, A,   A],
   'stage.raise_hand':       [RF,  RF,  RF,  A,   NIR, NIR, NIR],
   'stage.lower_hand':       [RF,  RF,  RF,  A,   NIR, NIR, NIR],
   'stage.approve_hand':     [A,   A,   RF,  RF,  NIR, NIR, NIR],
@@ -69,7 +79,8 @@ for (const action of ACTIONS) {
     const expected: Cell = MATRIX[action][column] ?? 'role_forbidden';
     test(`${kind} -> ${action}: ${expected}`, (t) => {
       const target = TARGET[action];
-      const decision = authorize(subject(kind), action, target === undefined ? { roomState: 'live' } : { roomState: 'live', target });
+      const roomState = STATE[action] ?? 'live';
+      const decision = authorize(subject(kind), action, target === undefined ? { roomState } : { roomState, target });
       if (expected === A) {
         t.true(decision.allowed, decision.allowed ? '' : `${decision.code}: ${decision.reason}`);
       } else {

@@ -10,11 +10,29 @@ function allowedIn(roomState: 'scheduled' | 'live' | 'ended'): Action[] {
 }
 
 test('an ended room allows only viewing and reading transcripts', (t) => {
-  t.deepEqual(allowedIn('ended'), ['room.view', 'transcript.read']);
+  t.deepEqual(allowedIn('ended'), ['room.view', 'stage.view', 'stage.view_moderation', 'transcript.read']);
   t.like(authorize(host, 'room.end', { roomState: 'ended' }), { allowed: false, code: 'room_ended' });
 });
 
 test('a scheduled room allows viewing, joining (policy permitting), settings, cancelling and transcripts', (t) => {
-  t.deepEqual(allowedIn('scheduled'), ['room.view', 'room.join', 'room.update', 'room.end', 'room.set_hand_raising', 'transcript.read']);
+  t.deepEqual(allowedIn('scheduled'), [
+    'room.view',
+    'room.join',
+    'room.update',
+    'room.start',
+    'room.cancel',
+    'room.end',
+    'room.invite',
+    'room.set_hand_raising',
+    'stage.view',
+    'stage.view_moderation',
+    'transcript.read',
+  ]);
   t.like(authorize(host, 'stage.invite', { roomState: 'scheduled', target }), { allowed: false, code: 'room_not_live' });
+});
+
+test('starting and cancelling are only possible before the room starts', (t) => {
+  t.like(authorize(host, 'room.start', { roomState: 'live' }), { allowed: false, code: 'not_scheduled' });
+  t.like(authorize(host, 'room.cancel', { roomState: 'live' }), { allowed: false, code: 'not_scheduled' });
+  t.like(authorize(host, 'room.start', { roomState: 'ended' }), { allowed: false, code: 'room_ended' });
 });

@@ -77,3 +77,19 @@ test('dev secrets are fine on loopback (npm start, tests) and with an explicit R
   t.notThrows(() => loadConfig({ API_HOST: '::1' }));
   t.true(loadConfig({ API_HOST: '0.0.0.0', ROUNDTABLE_DEV: '1' }).dev);
 });
+
+test('quotas have production defaults, each is overridable, and a zero or non-number is refused naming the variable', (t) => {
+  const c = loadConfig({});
+  t.deepEqual(c.quotas, {
+    signup: { limit: 10, windowSeconds: 3600 },
+    room_create: { limit: 10, windowSeconds: 3600 },
+    reaction: { limit: 30, windowSeconds: 60 },
+    report: { limit: 20, windowSeconds: 3600 },
+    invitation: { limit: 50, windowSeconds: 3600 },
+  });
+  t.like(c.rooms, { liveRoomsPerMember: 2, liveRoomsTotal: 20 });
+  t.is(loadConfig({ QUOTA_REPORTS_PER_MEMBER_PER_HOUR: '5' }).quotas.report.limit, 5);
+  t.is(loadConfig({ QUOTA_LIVE_ROOMS_TOTAL: '7' }).rooms.liveRoomsTotal, 7);
+  const err = t.throws(() => loadConfig({ QUOTA_SIGNUPS_PER_IP_PER_HOUR: '0', QUOTA_LIVE_ROOMS_PER_MEMBER: 'many' }), { instanceOf: ConfigError });
+  t.deepEqual(err?.issues.map((i) => i.variable).sort(), ['QUOTA_LIVE_ROOMS_PER_MEMBER', 'QUOTA_SIGNUPS_PER_IP_PER_HOUR']);
+});

@@ -28,7 +28,7 @@ function secondProcess(): RoomService {
   const { url, apiKey, apiSecret } = env.config.livekit;
   const gateway = new LiveKitGateway({ url, apiKey, apiSecret, agentName: env.config.agent.name });
   const stage = new StageService(pool, gateway, quietLog);
-  return new RoomService(pool, gateway, stage, new SocialService(pool), { emptyTimeoutSeconds: 60, tokenTtlSeconds: 60 });
+  return new RoomService(pool, gateway, stage, new SocialService(pool), { emptyTimeoutSeconds: 60, tokenTtlSeconds: 60, liveRoomCaps: { perMember: 1000, total: 1000 } });
 }
 
 test('twelve joins racing for the last three places: exactly three get in, the database holds exactly three', async (t) => {

@@ -19,7 +19,6 @@ export function stageWith(roles: Record<string, RoomRole>, extra: Partial<StageS
     hands: [],
     invites: [],
     bans: [],
-    reactions: {},
     ...extra,
   });
 }

@@ -19,6 +19,16 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
+export const GENEROUS_QUOTAS: Record<string, string> = {
+  QUOTA_SIGNUPS_PER_IP_PER_HOUR: '100000',
+  QUOTA_ROOMS_PER_MEMBER_PER_HOUR: '100000',
+  QUOTA_LIVE_ROOMS_PER_MEMBER: '100000',
+  QUOTA_LIVE_ROOMS_TOTAL: '100000',
+  QUOTA_REACTIONS_PER_MEMBER_PER_ROOM_PER_MINUTE: '100000',
+  QUOTA_REPORTS_PER_MEMBER_PER_HOUR: '100000',
+  QUOTA_INVITATIONS_PER_MEMBER_PER_HOUR: '100000',
+};
+
 export async function startTestStack(
   options: { db?: DatabaseKind; workers?: number; env?: Record<string, string>; liveKitApiUrl?: string } = {},
 ): Promise<TestStack> {
@@ -36,6 +46,9 @@ export async function startTestStack(
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
     // Tests run on a loaded machine: a command waits long enough for a healthy LiveKit to carry out its effects.
     STAGE_EFFECT_WAIT_MS: '10000',
+    // Test files sign up dozens of members from one address and open many rooms per host; the quota tests pass
+    // their own small limits through options.env.
+    ...GENEROUS_QUOTAS,
     ...(testDb ? { DATABASE_URL: testDb.url } : { ROUNDTABLE_DB: 'embedded', DATABASE_URL: '' }),
     ...options.env,
   };
