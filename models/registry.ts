@@ -8,7 +8,7 @@
 // English model. libvosk.so alone (com.alphacephei:vosk:0.3.45 jar) cannot transcribe anything.
 import { UnknownModelError } from './unknown-model-error.js';
 
-export type ModelTask = 'stt' | 'vad' | 'embedding';
+export type ModelTask = 'stt' | 'vad' | 'embedding' | 'harm-classifier';
 export type RegistryKind = 'pypi' | 'maven' | 'npm';
 
 export interface ModelSource {
@@ -167,5 +167,36 @@ export function getModelSpec(id: string): ModelSpec {
   if (typeof id !== 'string') throw new TypeError(`model id must be a string, got ${typeof id}`);
   const spec = MODEL_REGISTRY.get(id);
   if (!spec) throw new UnknownModelError(id, [...MODEL_REGISTRY.keys()]);
+  return spec;
+}
+
+/**
+ * A model trained in this repository rather than fetched: its weights file is committed, pinned here by sha256 and
+ * size, and rebuilt by `trainedBy` from the data its model card lists (each data file by sha256).
+ */
+export interface TrainedModelSpec {
+  id: string;
+  task: 'harm-classifier';
+  /** Registry id of the encoder whose embeddings the head reads. */
+  encoderId: string;
+  /** Path of the weights file inside the repository. */
+  repoPath: string;
+  sha256: string;
+  bytes: number;
+  /** The model card (version, data with sha256, metrics, thresholds). */
+  cardPath: string;
+  trainedBy: string;
+  licence: string;
+  notes: string;
+}
+
+const trainedEntries: readonly TrainedModelSpec[] = [];
+
+export const TRAINED_MODELS: ReadonlyMap<string, TrainedModelSpec> = new Map(trainedEntries.map((e) => [e.id, e]));
+
+export function getTrainedModelSpec(id: string): TrainedModelSpec {
+  if (typeof id !== 'string') throw new TypeError(`model id must be a string, got ${typeof id}`);
+  const spec = TRAINED_MODELS.get(id);
+  if (!spec) throw new UnknownModelError(id, [...TRAINED_MODELS.keys()]);
   return spec;
 }
