@@ -190,7 +190,23 @@ export interface TrainedModelSpec {
   notes: string;
 }
 
-const trainedEntries: readonly TrainedModelSpec[] = [];
+const trainedEntries: readonly TrainedModelSpec[] = [
+  {
+    id: 'harm-head-minilm-v1',
+    task: 'harm-classifier',
+    encoderId: 'all-minilm-l6-v2-q',
+    repoPath: 'models/classifier/heads/harm-head-minilm-v1.json',
+    sha256: 'd92dbcb32fcdc57daa38746bee49d27fad9b9272bb65b6d99dc2ec9fa68db6ab',
+    bytes: 502628,
+    cardPath: 'models/classifier/heads/harm-head-minilm-v1.card.json',
+    trainedBy: 'node --import tsx scripts/train-classifier.ts --encoder all-minilm-l6-v2-q',
+    licence: 'MIT (trained here; training data licences in the model card: CC0/CC BY-SA 3.0 Jigsaw, MIT Davidson/HateXplain/Presidio, CC BY 4.0 SMS/YouTube spam and C-SSRS)',
+    notes: 'Multi-label MLP (384 -> 128 ReLU -> 9 sigmoid) over all-MiniLM-L6-v2 mean-pooled embeddings (64 tokens); harm-taxonomy-v1; thresholds calibrated on the validation split.',
+  },
+];
+
+/** The harm classifier head the platform ships. */
+export const DEFAULT_HARM_CLASSIFIER_ID = 'harm-head-minilm-v1';
 
 export const TRAINED_MODELS: ReadonlyMap<string, TrainedModelSpec> = new Map(trainedEntries.map((e) => [e.id, e]));
 

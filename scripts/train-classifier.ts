@@ -24,7 +24,7 @@ import { trainMlp, type TrainRow } from './classifier/mlp-train.js';
 import { TRAIN_MAX_TOKENS } from './classifier/train-config.js';
 
 const SEED = 20261202;
-const HYPER = { hiddenDim: 128, epochs: 40, batchSize: 128, learningRate: 1e-3, weightDecay: 1e-4, maxPosWeight: 8 } as const;
+const HYPER = { hiddenDim: 128, epochs: 16, batchSize: 128, learningRate: 1e-3, weightDecay: 1e-4, maxPosWeight: 8 } as const;
 /** The professional set is small and is the domain the platform serves: its rows weigh more. */
 const SOURCE_WEIGHT: Readonly<Record<string, number>> = { professional: 8 };
 /** Calibration targets: the lowest threshold with at most this share of false flags on the public validation
@@ -190,7 +190,7 @@ const card = {
   calibration: { rule: `lowest threshold in [${THRESHOLD_RANGE.join(', ')}] with <= ${MAX_PUBLIC_VAL_FPR * 100}% false flags on public validation negatives and none on benign professional validation rows`, perCategory: calibration },
   thresholds,
   metrics: { validationMeanAuc: round(chosen.auc), testAuc: auc, professionalTest: professional },
-  command: `node --import tsx scripts/train-classifier.ts --encoder ${encoderId}`,
+  command: `node --import tsx scripts/train-classifier.ts --encoder ${encoderId}${epochs !== HYPER.epochs ? ` --epochs ${epochs}` : ''}`,
 };
 const cardPath = path.join(headsDir, `${headId}.card.json`);
 fs.writeFileSync(cardPath, `${JSON.stringify(card, null, 2)}\n`);

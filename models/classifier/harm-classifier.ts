@@ -2,7 +2,7 @@
 // for personal data and links. Context: the utterance is scored alone and joined to the same speaker's previous
 // utterance (a threat can span two sentences); the joined text counts only where it scores higher than the previous
 // utterance did alone, so one harmful sentence is not flagged again on the harmless one after it.
-import { getTrainedModelSpec } from '../registry.js';
+import { DEFAULT_HARM_CLASSIFIER_ID, getTrainedModelSpec } from '../registry.js';
 import { loadClassifierEncoder, isClassifierEncoderId } from './encoders.js';
 import { loadHeadFile, type HarmHeadFile } from './head-file.js';
 import { MlpHead } from './mlp-head.js';
@@ -10,8 +10,7 @@ import { findRules, rulePersonalDataScore, ruleSpamScore, type RuleFinding } fro
 import type { SentenceEncoder } from './sentence-encoder.js';
 import { HARM_CATEGORIES, TAXONOMY_VERSION, isHarmCategory, type HarmCategory } from './taxonomy.js';
 
-/** The head the platform ships (registered in models/registry.ts). */
-export const DEFAULT_HARM_CLASSIFIER_ID = 'harm-head-minilm-v1';
+export { DEFAULT_HARM_CLASSIFIER_ID };
 
 export type HarmScores = Record<HarmCategory, number>;
 

@@ -81,7 +81,7 @@ function ex(source: string, id: string, text: string, split: Split, known: reado
   return { source, id, text, split, known, labels: labels.filter((l) => known.includes(l)) };
 }
 
-export function loadJigsaw(r: DatasetReader): Example[] {
+export function loadJigsaw(r: DatasetReader, trainCap = 5000): Example[] {
   const known: HarmCategory[] = ['insult', 'severe', 'identity_hate', 'threat', 'self_harm', 'spam', 'personal_data'];
   const out = new Map<string, Example>();
   const add = (rel: string, split: 'train' | 'test') => {
@@ -99,7 +99,15 @@ export function loadJigsaw(r: DatasetReader): Example[] {
   add('jigsaw_toxic_predibase/dataset_subsets/train.5k.csv', 'train');
   for (const f of ['a.bad', 'a.ok', 'b.bad', 'b.ok', 'c.bad']) add(`jigsaw_toxic_predibase/data_pools/train.${f}.1k.csv`, 'train');
   for (const f of ['a.bad', 'a.ok', 'b.bad', 'b.ok', 'c.bad', 'c.ok']) add(`jigsaw_toxic_predibase/data_pools/test.${f}.200.csv`, 'test');
-  return [...out.values()];
+  // Embedding ~10k long comments costs more CPU than a shared 2-core box has to spare: every row with a rare label
+  // (severe, identity_hate, threat) is kept, the rest of train/val is a seeded sample up to `trainCap` rows.
+  const rows = [...out.values()];
+  const rare = (e: Example) => e.labels.some((l) => l !== 'insult');
+  const keep = new Set(rows.filter((e) => e.split === 'test' || rare(e)));
+  const rest = shuffled(rows.filter((e) => !keep.has(e)), mulberry32(SEED));
+  const budget = Math.max(0, trainCap - rows.filter((e) => e.split !== 'test' && keep.has(e)).length);
+  for (const e of rest.slice(0, budget)) keep.add(e);
+  return rows.filter((e) => keep.has(e));
 }
 
 /** Davidson tweets: train rows subsampled (all hate, up to `offensiveCap` offensive, all neither); test capped. */

@@ -16,9 +16,9 @@ async function tempConfig() {
   return { dir, config: loadConfig({ MODELS_DIR: dir }) };
 }
 
-test('default fetch set is the configured STT model and the VAD; a remote STT backend needs only the VAD', (t) => {
-  t.deepEqual(defaultModelIds(loadConfig({})), ['moonshine-base-en', 'silero-vad']);
-  t.deepEqual(defaultModelIds(loadConfig({ STT_BACKEND: 'openai' })), ['silero-vad']);
+test('default fetch set is the configured STT model, the VAD and the harm classifier encoder; a remote STT backend drops the STT model', (t) => {
+  t.deepEqual(defaultModelIds(loadConfig({})), ['moonshine-base-en', 'silero-vad', 'all-minilm-l6-v2-q']);
+  t.deepEqual(defaultModelIds(loadConfig({ STT_BACKEND: 'openai' })), ['silero-vad', 'all-minilm-l6-v2-q']);
 });
 
 test('fetch, then path, list and verify report the cached model; a corrupted file fails verify', async (t) => {
