@@ -65,7 +65,7 @@ test('verify with no ids checks the models a room needs, so an empty cache fails
   t.teardown(() => fs.rm(dir, { recursive: true, force: true }));
   const io = capture();
   t.is(await modelsCommand(['verify'], config, io), 1);
-  t.is(io.stdout, 'moonshine-base-en\tmissing\nsilero-vad\tmissing\n');
+  t.is(io.stdout, 'moonshine-base-en\tmissing\nsilero-vad\tmissing\nall-minilm-l6-v2-q\tmissing\n');
 });
 
 test('usage errors exit 2: unknown command, unknown model, unknown flag, path without id', async (t) => {

@@ -24,7 +24,7 @@ function run(args: string[], stdin: string): Promise<{ code: number | null; stdo
 test('one output line per input with exactly id, scores, flagged, categories; harmful flagged, benign not', async (t) => {
   const input = [
     { id: 'a', text: "Let's kill the process and restart the worker." },
-    { id: 'b', text: 'I will find you after work and break your legs.' },
+    { id: 'b', text: "If you tell anyone about this I'll hurt you and your family." },
     { id: 7, text: 'His card number is 4111 1111 1111 1111.' },
   ];
   const { code, stdout, stderr } = await run(['moderate'], `${input.map((r) => JSON.stringify(r)).join('\n')}\n`);
