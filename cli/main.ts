@@ -1,4 +1,4 @@
-// `roundtable <command>`: start | worker | migrate | models. One entry for people, scripts and compose files.
+// `roundtable <command>`: start | worker | migrate | models | moderate | transcribe. One entry for people, scripts and compose files.
 import { ConfigError, loadConfig, type Config } from '../core/config.js';
 import { createLogger } from '../core/logger.js';
 
@@ -9,6 +9,9 @@ commands:
   worker             one moderation agent worker (needs DATABASE_URL and LIVEKIT_URL)
   migrate            apply database migrations
   models <sub>       list | fetch [id...|--all] | verify | path <id>
+  moderate           score JSON lines {"id","text"} from stdin on every harm category
+  transcribe [--json] <file>...
+                     transcribe WAV/FLAC files with the local speech model
   grant-role <email> <trust_safety|admin>...
                      give a member platform roles (how the first admin is made)
 `;
@@ -81,6 +84,14 @@ async function main(argv: string[]): Promise<number> {
     case 'models': {
       const { modelsCommand } = await import('./models.js');
       return modelsCommand(rest, config);
+    }
+    case 'moderate': {
+      const { moderateCommand } = await import('./moderate.js');
+      return moderateCommand(rest, config, { input: process.stdin, out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) });
+    }
+    case 'transcribe': {
+      const { transcribeCommand } = await import('./transcribe.js');
+      return transcribeCommand(rest, config, { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) });
     }
     case undefined:
     case 'help':

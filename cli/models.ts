@@ -6,7 +6,7 @@ import { ensureModel, modelDir, resolveModelFiles } from '../models/fetch.js';
 import { createStderrProgress } from '../models/fetch-progress.js';
 import { ModelFetchError } from '../models/model-fetch-error.js';
 import { ModelFileError } from '../models/model-file-error.js';
-import { listModels, MODEL_REGISTRY } from '../models/registry.js';
+import { DEFAULT_HARM_CLASSIFIER_ID, getTrainedModelSpec, listModels, MODEL_REGISTRY } from '../models/registry.js';
 import { UnknownModelError } from '../models/unknown-model-error.js';
 
 const USAGE = `usage: roundtable models <command>
@@ -25,9 +25,11 @@ interface Io {
 
 const defaultIo: Io = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s), progressOut: process.stderr };
 
-/** The models a running room needs: the configured local STT model (unless STT is remote) and the VAD. */
+/** The models a running room needs: the configured local STT model (unless STT is remote), the VAD and the
+ * encoder under the shipped harm classifier. */
 export function defaultModelIds(config: Config): string[] {
-  return config.stt.backend === 'local' ? [config.stt.model, 'silero-vad'] : ['silero-vad'];
+  const classifierEncoder = getTrainedModelSpec(DEFAULT_HARM_CLASSIFIER_ID).encoderId;
+  return config.stt.backend === 'local' ? [config.stt.model, 'silero-vad', classifierEncoder] : ['silero-vad', classifierEncoder];
 }
 
 export async function modelsCommand(argv: string[], config: Config, io: Io = defaultIo): Promise<number> {

@@ -1,5 +1,5 @@
-// Public surface of models/: the registry, the verified cache, audio loading and speech-to-text. Other modules
-// import from here rather than from the files behind it.
+// Public surface of models/: the registry, the verified cache, audio loading, speech-to-text and the harm
+// classifier. Other modules import from here rather than from the files behind it.
 export { getModelSpec, listModels, MODEL_REGISTRY, type ModelFile, type ModelSource, type ModelSpec, type ModelTask, type RegistryKind } from './registry.js';
 export {
   ensureModel,
@@ -24,3 +24,7 @@ export { SttError, type SttErrorCode } from './stt/stt-error.js';
 export { createRecognizer, LOCAL_STT_MODELS, type CreateRecognizerOptions } from './stt/create-recognizer.js';
 export { MoonshineRecognizer, type MoonshineFiles, type MoonshineOptions } from './stt/moonshine/moonshine-recognizer.js';
 export { corpusWordErrorRate, normalizeTranscript, wordErrorRate, type WerResult } from './stt/wer.js';
+export { DEFAULT_HARM_CLASSIFIER_ID, getTrainedModelSpec, TRAINED_MODELS, type TrainedModelSpec } from './registry.js';
+export { HARM_CATEGORIES, TAXONOMY, TAXONOMY_VERSION, CARE_CATEGORIES, isHarmCategory, type HarmCategory, type CategoryKind } from './classifier/taxonomy.js';
+export { HarmClassifier, combineWithRules, type Classification, type ClassifyOptions, type HarmScores, type LoadHarmClassifierOptions } from './classifier/harm-classifier.js';
+export { findRules, digitRuns, luhnValid, type RuleFinding, type RuleKind } from './classifier/rules.js';

@@ -10,8 +10,8 @@ export class ModelFileError extends Error {
     readonly filePath: string,
     readonly problem: 'missing' | 'size-mismatch' | 'sha256-mismatch',
     detail = '',
+    fixCommand = `npx roundtable models fetch ${modelId}`,
   ) {
-    const fixCommand = `npx roundtable models fetch ${modelId}`;
     const what = { missing: 'is missing', 'size-mismatch': 'has the wrong size', 'sha256-mismatch': 'fails its sha256 check' }[problem];
     super(`model "${modelId}": file ${filePath} ${what}${detail ? ` (${detail})` : ''}; run \`${fixCommand}\` to repair it`);
     this.name = 'ModelFileError';

@@ -8,7 +8,7 @@
 // English model. libvosk.so alone (com.alphacephei:vosk:0.3.45 jar) cannot transcribe anything.
 import { UnknownModelError } from './unknown-model-error.js';
 
-export type ModelTask = 'stt' | 'vad' | 'embedding';
+export type ModelTask = 'stt' | 'vad' | 'embedding' | 'harm-classifier';
 export type RegistryKind = 'pypi' | 'maven' | 'npm';
 
 export interface ModelSource {
@@ -167,5 +167,52 @@ export function getModelSpec(id: string): ModelSpec {
   if (typeof id !== 'string') throw new TypeError(`model id must be a string, got ${typeof id}`);
   const spec = MODEL_REGISTRY.get(id);
   if (!spec) throw new UnknownModelError(id, [...MODEL_REGISTRY.keys()]);
+  return spec;
+}
+
+/**
+ * A model trained in this repository rather than fetched: its weights file is committed, pinned here by sha256 and
+ * size, and rebuilt by `trainedBy` from the data its model card lists (each data file by sha256).
+ */
+export interface TrainedModelSpec {
+  id: string;
+  task: 'harm-classifier';
+  /** Registry id of the encoder whose embeddings the head reads. */
+  encoderId: string;
+  /** Path of the weights file inside the repository. */
+  repoPath: string;
+  sha256: string;
+  bytes: number;
+  /** The model card (version, data with sha256, metrics, thresholds). */
+  cardPath: string;
+  trainedBy: string;
+  licence: string;
+  notes: string;
+}
+
+const trainedEntries: readonly TrainedModelSpec[] = [
+  {
+    id: 'harm-head-minilm-v1',
+    task: 'harm-classifier',
+    encoderId: 'all-minilm-l6-v2-q',
+    repoPath: 'models/classifier/heads/harm-head-minilm-v1.json',
+    sha256: 'd92dbcb32fcdc57daa38746bee49d27fad9b9272bb65b6d99dc2ec9fa68db6ab',
+    bytes: 502628,
+    cardPath: 'models/classifier/heads/harm-head-minilm-v1.card.json',
+    trainedBy: 'node --import tsx scripts/train-classifier.ts --encoder all-minilm-l6-v2-q',
+    licence: 'MIT (trained here; training data licences in the model card: CC0/CC BY-SA 3.0 Jigsaw, MIT Davidson/HateXplain/Presidio, CC BY 4.0 SMS/YouTube spam and C-SSRS)',
+    notes: 'Multi-label MLP (384 -> 128 ReLU -> 9 sigmoid) over all-MiniLM-L6-v2 mean-pooled embeddings (64 tokens); harm-taxonomy-v1; thresholds calibrated on the validation split.',
+  },
+];
+
+/** The harm classifier head the platform ships. */
+export const DEFAULT_HARM_CLASSIFIER_ID = 'harm-head-minilm-v1';
+
+export const TRAINED_MODELS: ReadonlyMap<string, TrainedModelSpec> = new Map(trainedEntries.map((e) => [e.id, e]));
+
+export function getTrainedModelSpec(id: string): TrainedModelSpec {
+  if (typeof id !== 'string') throw new TypeError(`model id must be a string, got ${typeof id}`);
+  const spec = TRAINED_MODELS.get(id);
+  if (!spec) throw new UnknownModelError(id, [...TRAINED_MODELS.keys()]);
   return spec;
 }

@@ -16,9 +16,9 @@ async function tempConfig() {
   return { dir, config: loadConfig({ MODELS_DIR: dir }) };
 }
 
-test('default fetch set is the configured STT model and the VAD; a remote STT backend needs only the VAD', (t) => {
-  t.deepEqual(defaultModelIds(loadConfig({})), ['moonshine-base-en', 'silero-vad']);
-  t.deepEqual(defaultModelIds(loadConfig({ STT_BACKEND: 'openai' })), ['silero-vad']);
+test('default fetch set is the configured STT model, the VAD and the harm classifier encoder; a remote STT backend drops the STT model', (t) => {
+  t.deepEqual(defaultModelIds(loadConfig({})), ['moonshine-base-en', 'silero-vad', 'all-minilm-l6-v2-q']);
+  t.deepEqual(defaultModelIds(loadConfig({ STT_BACKEND: 'openai' })), ['silero-vad', 'all-minilm-l6-v2-q']);
 });
 
 test('fetch, then path, list and verify report the cached model; a corrupted file fails verify', async (t) => {
@@ -65,7 +65,7 @@ test('verify with no ids checks the models a room needs, so an empty cache fails
   t.teardown(() => fs.rm(dir, { recursive: true, force: true }));
   const io = capture();
   t.is(await modelsCommand(['verify'], config, io), 1);
-  t.is(io.stdout, 'moonshine-base-en\tmissing\nsilero-vad\tmissing\n');
+  t.is(io.stdout, 'moonshine-base-en\tmissing\nsilero-vad\tmissing\nall-minilm-l6-v2-q\tmissing\n');
 });
 
 test('usage errors exit 2: unknown command, unknown model, unknown flag, path without id', async (t) => {

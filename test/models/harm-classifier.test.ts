@@ -1,0 +1,119 @@
+// The shipped harm classifier, for real: the registered head (sha256-verified) on the MiniLM encoder from the
+// verified model cache. Fixed lists of clearly harmful lines and professional hard negatives, asserted on the
+// model's actual output at the platform default thresholds.
+import test from 'ava';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../core/config.js';
+import { DEFAULT_HARM_CLASSIFIER_ID, HarmClassifier } from '../../models/classifier/harm-classifier.js';
+import { loadHeadFile, REPO_ROOT } from '../../models/classifier/head-file.js';
+import { HARM_CATEGORIES, TAXONOMY, TAXONOMY_VERSION } from '../../models/classifier/taxonomy.js';
+import { ModelFileError } from '../../models/model-file-error.js';
+import { getTrainedModelSpec } from '../../models/registry.js';
+import { sha256File } from '../../models/sha256-file.js';
+
+const config = loadConfig();
+let classifier: HarmClassifier;
+test.before(async () => {
+  classifier = await HarmClassifier.load({ modelsDir: config.dirs.models });
+});
+test.after.always(async () => {
+  await classifier?.close();
+});
+
+const HARMFUL: [string, string][] = [
+  ['threat', "If you tell anyone about this I'll hurt you and your family."],
+  ['threat', "I'm going to beat the hell out of you in the parking lot."],
+  ['insult', "You're a worthless idiot and everyone here knows it."],
+  ['identity_hate', "Women don't belong in engineering, they're too stupid for it."],
+  ['self_harm', "I don't want to live anymore, I'm going to kill myself tonight."],
+  ['spam', 'Congratulations, you won a cash prize, send me your bank details to claim it.'],
+  ['personal_data', 'Her cell is five five five, two one two, nine eight seven six, call her at home.'],
+  ['personal_data', 'His card number is 4111 1111 1111 1111.'],
+];
+
+const HARD_NEGATIVES = [
+  'This bug is killing me.',
+  "Let's kill the process and restart it.",
+  'We crushed the quarter.',
+  'Shoot me a message when you are free.',
+  'The harassment policy applies to contractors.',
+  'The suicide prevention resources are linked on the wellbeing page.',
+  'Revenue grew to 1,200,000 dollars in Q3.',
+  'Ticket 4471829 is blocking the release.',
+  'Thanks everyone, great meeting, talk soon.',
+];
+
+test('the head loads from the registry with its sha256 checked; the taxonomy and version are on every result', async (t) => {
+  const spec = getTrainedModelSpec(DEFAULT_HARM_CLASSIFIER_ID);
+  t.is(await sha256File(path.join(REPO_ROOT, spec.repoPath)), spec.sha256);
+  const r = await classifier.classify('Good morning everyone.');
+  t.is(r.taxonomyVersion, TAXONOMY_VERSION);
+  t.regex(r.modelVersion, new RegExp(`^${DEFAULT_HARM_CLASSIFIER_ID}\\+`));
+  t.deepEqual(Object.keys(r.scores), [...HARM_CATEGORIES]);
+  t.is(TAXONOMY.self_harm.kind, 'care');
+});
+
+test('a head file that does not match its registry sha256 is refused', async (t) => {
+  const spec = getTrainedModelSpec(DEFAULT_HARM_CLASSIFIER_ID);
+  const root = await fs.mkdtemp(path.join(os.tmpdir(), 'rt-head-'));
+  t.teardown(() => fs.rm(root, { recursive: true, force: true }));
+  const copy = path.join(root, spec.repoPath);
+  await fs.mkdir(path.dirname(copy), { recursive: true });
+  const bytes = await fs.readFile(path.join(REPO_ROOT, spec.repoPath));
+  bytes[bytes.length - 3] = bytes[bytes.length - 3] === 0x31 ? 0x32 : 0x31; // same size, one digit changed
+  await fs.writeFile(copy, bytes);
+  const err = await t.throwsAsync(loadHeadFile(spec, root), { instanceOf: ModelFileError });
+  t.is(err?.problem, 'sha256-mismatch');
+  await fs.rm(copy);
+  t.is((await t.throwsAsync(loadHeadFile(spec, root), { instanceOf: ModelFileError }))?.problem, 'missing');
+});
+
+for (const [category, text] of HARMFUL) {
+  test(`flags ${category}: "${text}"`, async (t) => {
+    const r = await classifier.classify(text);
+    t.true(r.categories.includes(category as never), JSON.stringify(r.scores));
+  });
+}
+
+for (const text of HARD_NEGATIVES) {
+  test(`does not flag the hard negative "${text}"`, async (t) => {
+    const r = await classifier.classify(text);
+    t.false(r.flagged, `${r.categories.join(', ')} ${JSON.stringify(r.scores)}`);
+  });
+}
+
+// Known weaknesses of harm-head-minilm-v1, kept visible: ava reports these as failing-as-expected, and as an error
+// the day a retrained head gets them right (then move them into the lists above).
+test.failing('known miss: credential phishing phrased as an account lock', async (t) => {
+  const r = await classifier.classify('Your account is locked, confirm your password at the link I just sent to restore it.');
+  t.true(r.categories.includes('spam'), JSON.stringify(r.scores));
+});
+test.failing('known false flag: talk about phishing training reads as spam', async (t) => {
+  const r = await classifier.classify('Our phishing training starts next week, please sign up.');
+  t.false(r.flagged, JSON.stringify(r.scores));
+});
+
+test('context: the previous utterance of the speaker is taken into account, and a harmful one is not re-flagged', async (t) => {
+  const alone = await classifier.classify('Nice shirt, by the way.');
+  t.false(alone.flagged);
+  const after = await classifier.classify('Nice shirt, by the way.', { previous: 'You are a worthless idiot.' });
+  t.false(after.flagged, `the insult belongs to the previous utterance: ${JSON.stringify(after.scores)}`);
+});
+
+test('room thresholds override the platform defaults', async (t) => {
+  const text = 'You are being a bit of a jerk today.';
+  const base = await classifier.classify(text);
+  const strict = await classifier.classify(text, { thresholds: { insult: Math.max(0.01, base.scores.insult - 0.001) } });
+  t.true(strict.categories.includes('insult'));
+});
+
+test('TypeError on bad arguments', async (t) => {
+  await t.throwsAsync(classifier.classify(undefined as unknown as string), { instanceOf: TypeError });
+  await t.throwsAsync(classifier.classify('hi', { previous: 3 as unknown as string }), { instanceOf: TypeError });
+  await t.throwsAsync(classifier.classify('hi', { thresholds: { nonsense: 0.5 } as never }), { instanceOf: TypeError });
+  await t.throwsAsync(classifier.classify('hi', { thresholds: { insult: 2 } }), { instanceOf: TypeError });
+  await t.throwsAsync(HarmClassifier.load({ modelsDir: '' }), { instanceOf: TypeError });
+  await t.throwsAsync(HarmClassifier.load({ modelsDir: config.dirs.models, headId: 'no-such-head' }), { message: /unknown model "no-such-head"/ });
+});
