@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { PlatformRole } from '../access/roles.js';
+import { inTransaction } from '../../db/queryable.js';
 import { EngineError } from '../engine-error.js';
 import { PgRateLimiter, type RateLimiter } from '../quotas/index.js';
 import { checkPasswordPolicy, dummyPasswordHash, hashPassword, verifyPassword } from './password.js';
@@ -130,7 +131,7 @@ export class AccountService {
     const hash = hashToken(refreshToken);
     const nowDate = new Date(this.#now());
     const next = createRefreshToken();
-    const outcome = await this.#transaction(async (client) => {
+    const outcome = await inTransaction(this.#pool, async (client) => {
       const rotated = await client.query<{ id: string; member_id: string; platform_roles: PlatformRole[] }>(
         `UPDATE sessions s SET refresh_token_hash = $1, refreshed_at = $2 FROM members m
          WHERE m.id = s.member_id AND s.refresh_token_hash = $3 AND s.revoked_at IS NULL AND s.expires_at > $2
@@ -323,20 +324,6 @@ export class AccountService {
     }
   }
 
-  async #transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.#pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
-  }
 
   #tokens(memberId: string, roles: PlatformRole[], sessionId: string, refreshToken: string): SessionTokens {
     const accessToken = signAccessToken({ sub: memberId, roles, sid: sessionId }, this.#auth.jwtSecret, Math.floor(this.#now() / 1000), this.#auth.accessTtlSeconds);

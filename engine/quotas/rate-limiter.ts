@@ -10,6 +10,7 @@
 // - Expired rows are swept by consume() itself every SWEEP_EVERY calls (and by sweep()), so memory-less keys such as
 //   one-off IPs do not pile up.
 import type pg from 'pg';
+import { inTransaction } from '../../db/queryable.js';
 
 export interface RateLimit {
   /** Hits allowed per window. */
@@ -67,9 +68,7 @@ export class PgRateLimiter implements RateLimiter {
     const now = this.#readClock();
     const windowMs = windowSeconds * 1000;
     const since = new Date(now - windowMs);
-    const client = await this.#pool.connect();
-    try {
-      await client.query('BEGIN');
+    const decision = await inTransaction(this.#pool, async (client): Promise<RateDecision> => {
       await client.query("SELECT pg_advisory_xact_lock(hashtextextended($1 || E'\\n' || $2, 0))", [bucket, key]);
       await client.query('DELETE FROM rate_limit_hits WHERE bucket = $1 AND key = $2 AND at <= $3', [bucket, key, since]);
       // The newest `max` hits still in the window; when there are that many, the oldest of them frees the next slot.
@@ -77,23 +76,15 @@ export class PgRateLimiter implements RateLimiter {
         'SELECT at FROM rate_limit_hits WHERE bucket = $1 AND key = $2 AND at > $3 ORDER BY at DESC LIMIT $4',
         [bucket, key, since, max],
       );
-      let decision: RateDecision;
       if (rows.length >= max) {
         const oldest = rows[rows.length - 1]!.at.getTime();
-        decision = { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((oldest + windowMs - now) / 1000)) };
-      } else {
-        await client.query('INSERT INTO rate_limit_hits (bucket, key, at, expires_at) VALUES ($1, $2, $3, $4)', [bucket, key, new Date(now), new Date(now + windowMs)]);
-        decision = { allowed: true, remaining: max - rows.length - 1 };
+        return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((oldest + windowMs - now) / 1000)) };
       }
-      await client.query('COMMIT');
-      if (++this.#calls % SWEEP_EVERY === 0) await this.sweep();
-      return decision;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+      await client.query('INSERT INTO rate_limit_hits (bucket, key, at, expires_at) VALUES ($1, $2, $3, $4)', [bucket, key, new Date(now), new Date(now + windowMs)]);
+      return { allowed: true, remaining: max - rows.length - 1 };
+    });
+    if (++this.#calls % SWEEP_EVERY === 0) await this.sweep();
+    return decision;
   }
 
   async reset(bucket: string, key: string): Promise<void> {

@@ -1,5 +1,6 @@
 // Rooms as persisted: the record of each audio room, its lifecycle, RSVPs, invitations and media presence.
 import type pg from 'pg';
+import { inTransaction, type Queryable } from '../../db/queryable.js';
 import { isPlatformRole, type PlatformRole, type RoomVisibility } from '../access/roles.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -83,7 +84,6 @@ interface Row {
   seq: string;
 }
 
-type Queryable = Pick<pg.Pool, 'query'> | pg.PoolClient;
 
 const COLUMNS = `id, livekit_name, host_member_id, title, description, topics, group_id, visibility, max_listeners,
   hand_raising_enabled, status, scheduled_for, created_at, started_at, ended_at, ended_reason, seq`;
@@ -162,9 +162,7 @@ export class RoomStore {
   /** Runs `write` directly, or with caps inside one transaction holding the live-slot lock after counting live rooms. */
   async #withinCaps<T>(caps: LiveRoomCaps | undefined, hostMemberId: string, write: (db: Queryable) => Promise<T>): Promise<T> {
     if (caps === undefined) return write(this.pool);
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    return inTransaction(this.pool, async (client) => {
       await client.query('SELECT pg_advisory_xact_lock($1)', [LIVE_SLOT_LOCK]);
       const { rows } = await client.query<{ total: number; mine: number }>(
         "SELECT count(*)::int AS total, count(*) FILTER (WHERE host_member_id = $1)::int AS mine FROM rooms WHERE status = 'live'",
@@ -173,15 +171,8 @@ export class RoomStore {
       const counts = rows[0] ?? { total: 0, mine: 0 };
       if (counts.mine >= caps.perMember) throw new LiveRoomCapReached('member', caps.perMember);
       if (counts.total >= caps.total) throw new LiveRoomCapReached('platform', caps.total);
-      const result = await write(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+      return write(client);
+    });
   }
 
   /** Changes the given details of a room that has not ended; undefined when it has (or does not exist). */

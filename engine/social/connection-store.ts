@@ -3,7 +3,7 @@
 import { summaryColumns, summaryFrom } from './member-summary.js';
 import type { CheckedPage } from './guards.js';
 import { toPage } from './page.js';
-import type { Queryable } from './queryable.js';
+import type { Queryable } from '../../db/queryable.js';
 import type { Connection, ConnectionRequest, Page } from './types.js';
 
 export interface PendingRequest {

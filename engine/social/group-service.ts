@@ -18,7 +18,7 @@ import { BlockStore } from './block-store.js';
 import { GroupStore, type GroupFields } from './group-store.js';
 import { requireOneOf, requirePage, requireUuid } from './guards.js';
 import { ProfileStore } from './profile-store.js';
-import { inTransaction, isUniqueViolation, type Queryable } from './queryable.js';
+import { inTransaction, isUniqueViolation, type Queryable } from '../../db/queryable.js';
 import {
   GROUP_ROLES,
   GROUP_VISIBILITIES,

@@ -2,7 +2,7 @@
 import type { CheckedPage } from './guards.js';
 import { summaryColumns, summaryFrom } from './member-summary.js';
 import { toPage } from './page.js';
-import type { Queryable } from './queryable.js';
+import type { Queryable } from '../../db/queryable.js';
 import type { Group, GroupInvitation, GroupMember, GroupRole, GroupVisibility, Page } from './types.js';
 
 export interface GroupFields {

@@ -2,7 +2,7 @@
 import type { PlatformRole } from '../access/roles.js';
 import { summaryColumns, summaryFrom } from './member-summary.js';
 import type { ProfilePatch } from './profile-rules.js';
-import type { Queryable } from './queryable.js';
+import type { Queryable } from '../../db/queryable.js';
 import type { ExperienceEntry, MemberSummary } from './types.js';
 
 export interface ProfileRecord extends MemberSummary {

@@ -18,7 +18,7 @@ import { GroupStore } from './group-store.js';
 import { requireOneOf, requirePage, requireUuid } from './guards.js';
 import { parseProfilePatch } from './profile-rules.js';
 import { ProfileStore, type ProfileRecord } from './profile-store.js';
-import { inTransaction, isUniqueViolation } from './queryable.js';
+import { inTransaction, isUniqueViolation } from '../../db/queryable.js';
 import type { SocialGraph } from './social-graph.js';
 import type {
   BlockedMember,

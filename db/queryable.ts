@@ -1,4 +1,4 @@
-// Stores run their SQL on whatever they are given: the pool, or one client inside a transaction.
+// One home for transactions. Stores run their SQL on whatever they are given: the pool, or one client inside a transaction.
 import type pg from 'pg';
 
 export interface Queryable {
