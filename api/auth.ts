@@ -1,6 +1,6 @@
 // Turns the Authorization header (Bearer access token) or X-Api-Key into a Principal, per the route's `auth`.
 import type { Context } from 'koa';
-import { isStaff } from '../engine/access/roles.js';
+import { authorizePlatform } from '../engine/access/index.js';
 import type { AccountService, Principal } from '../engine/identity/account-service.js';
 import { ApiError } from './errors.js';
 import type { RouteAuth } from './route.js';
@@ -19,6 +19,6 @@ export async function authenticate(ctx: Context, auth: RouteAuth, accounts: Acco
   } else {
     throw ApiError.unauthorized('authentication required: send "Authorization: Bearer <token>" or "X-Api-Key"');
   }
-  if (auth === 'staff' && !isStaff(principal.platformRoles)) throw ApiError.forbidden('trust-and-safety or admin role required', 'staff_only');
+  if (auth === 'staff' && !authorizePlatform(principal.platformRoles, 'staff.console').allowed) throw ApiError.forbidden('trust-and-safety or admin role required', 'staff_only');
   return principal;
 }

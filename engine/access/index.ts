@@ -7,3 +7,5 @@ export { canJoin, canSee } from './join-policy.js';
 export type { JoinCandidate, JoinContext, JoinDecision, JoinDenyCode, JoinRoomFacts, SeeDecision } from './join-policy.js';
 export { grantsFor, moderatorAgentGrants } from './grants.js';
 export type { AgentGrant, RoomGrant, TrackSourceName } from './grants.js';
+export { PLATFORM_ACCESS_TABLE, PLATFORM_ACTIONS, authorizePlatform, isPlatformAction } from './platform-access.js';
+export type { PlatformAction, PlatformDecision } from './platform-access.js';

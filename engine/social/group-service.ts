@@ -12,7 +12,7 @@
 //   "member not found", as elsewhere.
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { isStaff } from '../access/roles.js';
+import { authorizePlatform } from '../access/platform-access.js';
 import { EngineError } from '../engine-error.js';
 import { BlockStore } from './block-store.js';
 import { GroupStore, type GroupFields } from './group-store.js';
@@ -130,7 +130,7 @@ export class GroupService {
     const checked = requirePage(page);
     const group = await this.#groups.get(me, id);
     if (!group) throw groupNotFound();
-    if (group.visibility === 'private' && group.myRole === null && !isStaff(viewer.platformRoles)) {
+    if (group.visibility === 'private' && group.myRole === null && !authorizePlatform(viewer.platformRoles, 'group.view_private_members').allowed) {
       throw new EngineError('forbidden', 'members_only', "only members can see a private group's members", 'groupId');
     }
     return this.#groups.listMembers(id, checked);
