@@ -61,7 +61,15 @@ export function createApp(s: ApiServices, options: AppOptions): Koa {
       try {
         // After the replay check (a replay spends nothing), inside the claim (a refusal releases it).
         if (def.quota) await s.quotas.consume(def.quota.name, quotaKey(def.quota, ctx.ip, auth?.memberId, input.params));
-        result = await def.handler({ ...input, auth, ctx });
+        try {
+          result = await def.handler({ ...input, auth, ctx });
+        } catch (err) {
+          // Bad input loses nothing and costs nothing: a 400 from the handler gives its quota unit back.
+          if (def.quota && (err instanceof ApiError ? err : toApiErrorFromEngine(err))?.status === 400) {
+            await s.quotas.refund(def.quota.name, quotaKey(def.quota, ctx.ip, auth?.memberId, input.params));
+          }
+          throw err;
+        }
       } catch (err) {
         await claim?.release().catch((releaseErr: unknown) => s.log.warn({ err: releaseErr }, 'could not release an idempotency claim'));
         throw err;

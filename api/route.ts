@@ -84,7 +84,12 @@ export async function parseInput(def: RouteDef, ctx: Context): Promise<{ params:
 
 export function validate<T>(schema: ZodType<T>, value: unknown, where: 'params' | 'query' | 'body'): T {
   const result = schema.safeParse(value);
-  if (result.success) return result.data;
+  if (result.success) {
+    // PostgreSQL text cannot hold U+0000: refuse it here, naming the field, instead of failing at the database.
+    const nul = findNulCharacter(result.data, [where]);
+    if (nul !== undefined) throw ApiError.badRequest('validation_failed', `invalid ${nul}: contains a NUL character`, [{ field: nul, message: 'contains a NUL character' }]);
+    return result.data;
+  }
   const details: ErrorDetail[] = result.error.issues.flatMap((issue) =>
     // A strict object's unknown keys are one issue at the object; name each key as the offending field.
     issue.code === 'unrecognized_keys'
@@ -99,3 +104,16 @@ export const Pagination = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(200).optional(),
 });
+
+/** The path of the first string (value or key) holding U+0000, or undefined. */
+function findNulCharacter(value: unknown, path: string[]): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path.join('.') : undefined;
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const at = [...path, key];
+    if (key.includes('\u0000')) return at.join('.');
+    const found = findNulCharacter(item, at);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}

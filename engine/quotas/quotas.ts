@@ -50,6 +50,12 @@ export class Quotas {
     );
   }
 
+  /** Gives back the unit spent by a request that was then refused as bad input (it did no work). */
+  async refund(name: QuotaName, key: string): Promise<void> {
+    if (!isQuotaName(name)) throw new TypeError(`name must be one of ${QUOTA_NAMES.join(', ')}`);
+    await this.#limiter.refund(name, key);
+  }
+
   limit(name: QuotaName): RateLimit {
     if (!isQuotaName(name)) throw new TypeError(`name must be one of ${QUOTA_NAMES.join(', ')}`);
     return this.#limits[name];

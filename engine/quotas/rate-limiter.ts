@@ -25,6 +25,8 @@ export interface RateLimiter {
   consume(bucket: string, key: string, limit: RateLimit): Promise<RateDecision>;
   /** Forgets the hits of `key` in `bucket` (e.g. after a successful login). */
   reset(bucket: string, key: string): Promise<void>;
+  /** Gives back the newest hit of `key` in `bucket`: a request refused as bad input did no work and costs nothing. */
+  refund(bucket: string, key: string): Promise<void>;
 }
 
 export interface PgRateLimiterOptions {
@@ -85,6 +87,16 @@ export class PgRateLimiter implements RateLimiter {
     });
     if (++this.#calls % SWEEP_EVERY === 0) await this.sweep();
     return decision;
+  }
+
+  async refund(bucket: string, key: string): Promise<void> {
+    requireName(bucket, 'bucket');
+    requireName(key, 'key');
+    await this.#pool.query(
+      `DELETE FROM rate_limit_hits WHERE ctid = (
+         SELECT ctid FROM rate_limit_hits WHERE bucket = $1 AND key = $2 ORDER BY at DESC LIMIT 1)`,
+      [bucket, key],
+    );
   }
 
   async reset(bucket: string, key: string): Promise<void> {

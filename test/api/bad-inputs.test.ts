@@ -66,6 +66,8 @@ const cases: Case[] = [
   { as: 'member', name: 'block a malformed id', method: 'POST', path: '/v1/members/1/block', field: 'params.memberId' },
   // groups
   { as: 'member', name: 'create a group without a name', method: 'POST', path: '/v1/groups', body: { description: 'x' }, field: 'body.name' },
+  { as: 'member', name: 'create a group with a NUL character in its description', method: 'POST', path: '/v1/groups', body: { name: 'G', description: 'a\u0000b' }, field: 'body.description' },
+  { as: 'anonymous', name: 'sign up with a NUL character in the display name', method: 'POST', path: '/v1/auth/signup', field: 'body.displayName', build: () => ({ body: { email: email(), password: PASSWORD, displayName: 'X\u0000Y' } }) },
   { as: 'member', name: 'create a group with an unknown visibility', method: 'POST', path: '/v1/groups', body: { name: 'G', visibility: 'secret' }, field: 'body.visibility' },
   { as: 'member', name: 'create a group with an unknown field', method: 'POST', path: '/v1/groups', body: { name: 'G', color: 'red' }, field: 'body.color' },
   { as: 'member', name: 'list groups by an unknown visibility', method: 'GET', path: '/v1/groups?visibility=hidden', field: 'query.visibility' },
