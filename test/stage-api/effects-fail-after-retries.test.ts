@@ -7,6 +7,7 @@ import { LiveKitGateway } from '../../engine/gateway/livekit-gateway.js';
 import { FaultProxy } from '../support/fault-proxy.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
 import { liveKitTestEnv } from '../livekit/fixtures/ports.js';
+import { openStageStream } from './_sse.js';
 import { JOIN_BODY, type Member, ToneParticipant, eventually, join, liveRoom, signUp } from './_fixtures.js';
 
 let env: TestStack;
@@ -38,28 +39,8 @@ test.after.always(async () => {
 
 /** The stage event stream of `member`, parsed as it arrives. */
 async function openStream(member: Member, roomId: string): Promise<{ events: { event: string; data: any }[]; close(): void }> {
-  const abort = new AbortController();
-  const res = await fetch(`${env.api.baseUrl}/v1/rooms/${roomId}/stage/events`, { headers: { authorization: `Bearer ${member.accessToken}` }, signal: abort.signal });
-  const events: { event: string; data: any }[] = [];
-  void (async () => {
-    const decoder = new TextDecoder();
-    let buffer = '';
-    try {
-      for await (const chunk of res.body!) {
-        buffer += decoder.decode(chunk as Uint8Array, { stream: true });
-        let cut: number;
-        while ((cut = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, cut);
-          buffer = buffer.slice(cut + 2);
-          const fields = Object.fromEntries(block.split('\n').filter((l) => !l.startsWith(':')).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 2)]));
-          if (fields.event) events.push({ event: fields.event, data: JSON.parse(fields.data ?? 'null') });
-        }
-      }
-    } catch {
-      // closed by the test
-    }
-  })();
-  return { events, close: () => abort.abort() };
+  const stream = await openStageStream(env, member.accessToken, roomId);
+  return { events: stream.events, close: () => stream.abort.abort() };
 }
 
 test('a removal LiveKit never takes fails after the retries, and the host is shown it', async (t) => {

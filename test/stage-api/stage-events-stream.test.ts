@@ -3,6 +3,7 @@
 import test from 'ava';
 import { StageService } from '../../engine/stage-service/index.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
+import { openStageStream } from './_sse.js';
 import { type Member, eventually, join, liveRoom, ok, signUp } from './_fixtures.js';
 
 let env: TestStack;
@@ -24,43 +25,8 @@ test.after.always(async () => {
   await env?.stop();
 });
 
-interface SseEvent {
-  event: string;
-  id?: string;
-  data: any;
-}
-
 /** Opens the stream and parses events as they arrive. */
-async function openStream(member: Member, roomId: string) {
-  const abort = new AbortController();
-  const res = await fetch(`${env.api.baseUrl}/v1/rooms/${roomId}/stage/events`, {
-    headers: { authorization: `Bearer ${member.accessToken}` },
-    signal: abort.signal,
-  });
-  const events: SseEvent[] = [];
-  let ended = false;
-  const reading = (async () => {
-    if (!res.body) return;
-    const decoder = new TextDecoder();
-    let buffer = '';
-    try {
-      for await (const chunk of res.body) {
-        buffer += decoder.decode(chunk as Uint8Array, { stream: true });
-        let cut: number;
-        while ((cut = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, cut);
-          buffer = buffer.slice(cut + 2);
-          const fields = Object.fromEntries(block.split('\n').filter((l) => !l.startsWith(':')).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 2)]));
-          if (fields.event) events.push({ event: fields.event, id: fields.id, data: JSON.parse(fields.data ?? 'null') });
-        }
-      }
-      ended = true;
-    } catch {
-      // aborted by the test
-    }
-  })();
-  return { res, events, abort, reading, isEnded: () => ended };
-}
+const openStream = (member: Member, roomId: string) => openStageStream(env, member.accessToken, roomId);
 
 const subscribers = (roomId: string): number => [...services].reduce((n, s) => n + s.subscriberCount(roomId), 0);
 
