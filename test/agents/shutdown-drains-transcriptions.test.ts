@@ -7,7 +7,7 @@ import { SpeakerTranscriber } from '../../agents/speaker-transcriber.js';
 import { connectPostgres, type Database } from '../../db/database.js';
 import { TranscriptStore } from '../../engine/transcripts/transcript-store.js';
 import { FakeRecognizer } from '../../models/stt/testing/fake-recognizer.js';
-import { createTestDatabase, quietLog } from '../support/database.js';
+import { createTestDatabase, quietLog, TEST_CONNECT_TIMEOUT_MS } from '../support/database.js';
 import { asStream, capturingLog, roomRow, segmentsOf, sileroVad, spokenFrames } from './_transcriber.js';
 
 let db: Database;
@@ -25,7 +25,7 @@ async function runShutdownCallbacks(callbacks: (() => Promise<void>)[]): Promise
 
 test('shutdown while a transcription is in flight still stores the segment, then closes the pool', async (t) => {
   const roomId = await roomRow(db.pool);
-  const agentDb = await connectPostgres(db.url, quietLog); // the job's own pool, as the agent opens it
+  const agentDb = await connectPostgres(db.url, quietLog, TEST_CONNECT_TIMEOUT_MS); // the job's own pool, as the agent opens it
   const callbacks: (() => Promise<void>)[] = [];
   const inFlight = new InFlight();
   registerDrainThenClose({ addShutdownCallback: (cb) => callbacks.push(cb) }, inFlight, () => agentDb.close(), { log: quietLog });
@@ -57,7 +57,7 @@ test('shutdown while a transcription is in flight still stores the segment, then
 });
 
 test('a drain that times out still closes the pool and says so', async (t) => {
-  const agentDb = await connectPostgres(db.url, quietLog);
+  const agentDb = await connectPostgres(db.url, quietLog, TEST_CONNECT_TIMEOUT_MS);
   const { log, lines } = capturingLog();
   const callbacks: (() => Promise<void>)[] = [];
   const inFlight = new InFlight();

@@ -11,6 +11,8 @@ export const quietLog = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 // 127.0.0.1:5432 is out of reach but the socket file is not.
 export const TEST_PG_ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://roundtable:roundtable@localhost/roundtable_test?host=/var/run/postgresql';
 
+export const TEST_CONNECT_TIMEOUT_MS = 30_000;
+
 export async function createTestDatabase(kind: DatabaseKind, options: { migrate?: boolean } = {}): Promise<Database> {
   const db = kind === 'embedded' ? await openEmbedded(undefined, 0, quietLog) : await createPostgresDatabase();
   if (options.migrate !== false) await migrate(db.pool);
@@ -20,7 +22,7 @@ export async function createTestDatabase(kind: DatabaseKind, options: { migrate?
 async function createPostgresDatabase(): Promise<Database> {
   const name = `rt_test_${crypto.randomBytes(6).toString('hex')}`;
   // The template must have no connections while it is copied, so DDL runs from the `postgres` database.
-  const admin = new pg.Client({ connectionString: maintenanceUrl() });
+  const admin = new pg.Client({ connectionString: maintenanceUrl(), connectionTimeoutMillis: TEST_CONNECT_TIMEOUT_MS });
   await admin.connect();
   const template = new URL(TEST_PG_ADMIN_URL).pathname.slice(1);
   try {
@@ -30,7 +32,9 @@ async function createPostgresDatabase(): Promise<Database> {
   }
   const url = new URL(TEST_PG_ADMIN_URL);
   url.pathname = `/${name}`;
-  const db = await connectPostgres(url.toString(), quietLog);
+  // A generous connect timeout: a database just copied from the template can keep a loaded CI machine's
+  // PostgreSQL busy (checkpoint) for longer than the production default of 5 s.
+  const db = await connectPostgres(url.toString(), quietLog, TEST_CONNECT_TIMEOUT_MS);
   return {
     ...db,
     close: async () => {
