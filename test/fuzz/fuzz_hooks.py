@@ -5,15 +5,31 @@
 #   including POST /v1/auth/logout and DELETE /v1/api-keys/{keyId} with ids it read from GET /v1/api-keys, which
 #   revokes its own key; so the key is checked every second and replaced when revoked, minted with a session
 #   token the fuzzer never sees.
+import ast
 import json
 import os
 import sys
+import threading
 import urllib.error
 import urllib.request
 
 import schemathesis
 
 BASE_URL = os.environ["FUZZ_BASE_URL"]
+
+# CPython 3.11's AST builder keeps its recursion depth in shared state: two fuzzer workers parsing at once (Hypothesis
+# describing a lambda) fail with "AST constructor recursion depth mismatch", a Runtime Error of the fuzzer, not of
+# the API. One parse at a time.
+_AST_LOCK = threading.Lock()
+_ast_parse = ast.parse
+
+
+def _serial_parse(*args, **kwargs):
+    with _AST_LOCK:
+        return _ast_parse(*args, **kwargs)
+
+
+ast.parse = _serial_parse
 
 
 def _call(method, path, headers, body=None):
@@ -45,6 +61,18 @@ class MemberApiKey:
 
     def set(self, case, data, ctx):
         case.headers = {**(case.headers or {}), "X-Api-Key": data}
+
+
+STATUS_LOG = os.environ.get("FUZZ_STATUS_LOG")
+
+
+@schemathesis.check
+def record_status(ctx, response, case):
+    """Writes `METHOD /path/{template} status` per answer, so the test sees which operations were only refused."""
+    if STATUS_LOG:
+        with open(STATUS_LOG, "a", encoding="utf-8") as log:
+            log.write(f"{case.method.upper()} {case.operation.path} {response.status_code}\n")
+    return None
 
 
 @schemathesis.check
