@@ -13,6 +13,16 @@ export interface NewTranscriptSegment {
   model: string;
 }
 
+/** The harm classifier's verdict on a segment, stored with it (table segment_classifications). */
+export interface SegmentClassification {
+  scores: Record<string, number>;
+  /** Categories at the platform default thresholds. */
+  categories: readonly string[];
+  contextCategories: readonly string[];
+  modelVersion: string;
+  taxonomyVersion: string;
+}
+
 export interface TranscriptSegment {
   id: string;
   roomId: string;
@@ -38,14 +48,23 @@ interface Row {
 export class TranscriptStore {
   constructor(private readonly pool: pg.Pool) {}
 
-  /** Returns false when the segment was already stored (same segmentKey). */
-  async append(s: NewTranscriptSegment): Promise<boolean> {
+  /**
+   * Stores a segment and, when given, its classification — in one statement, so neither exists without the other.
+   * Returns false when the segment was already stored (same segmentKey); the classification is then left as it was.
+   */
+  async append(s: NewTranscriptSegment, classification?: SegmentClassification): Promise<boolean> {
     if (!(s.startedAt instanceof Date) || !(s.endedAt instanceof Date)) throw new TypeError('startedAt and endedAt must be Dates');
     if (s.endedAt < s.startedAt) throw new TypeError('endedAt must not be before startedAt');
+    const values = [s.roomId, s.segmentKey, s.speakerIdentity, s.trackSid ?? null, s.startedAt, s.endedAt, s.text, s.model];
+    const insertSegment = `INSERT INTO transcript_segments (room_id, segment_key, speaker_identity, track_sid, started_at, ended_at, text, model)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (segment_key) DO NOTHING`;
+    if (!classification) return (await this.pool.query(insertSegment, values)).rowCount === 1;
+    validateClassification(classification);
     const res = await this.pool.query(
-      `INSERT INTO transcript_segments (room_id, segment_key, speaker_identity, track_sid, started_at, ended_at, text, model)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (segment_key) DO NOTHING`,
-      [s.roomId, s.segmentKey, s.speakerIdentity, s.trackSid ?? null, s.startedAt, s.endedAt, s.text, s.model],
+      `WITH seg AS (${insertSegment} RETURNING id, room_id, speaker_identity)
+       INSERT INTO segment_classifications (segment_id, room_id, speaker_identity, scores, categories, context_categories, model_version, taxonomy_version)
+       SELECT id, room_id, speaker_identity, $9, $10, $11, $12, $13 FROM seg`,
+      [...values, JSON.stringify(classification.scores), [...classification.categories], [...classification.contextCategories], classification.modelVersion, classification.taxonomyVersion],
     );
     return res.rowCount === 1;
   }
@@ -68,4 +87,22 @@ export class TranscriptStore {
       model: r.model,
     }));
   }
+
+  /** The id of the segment stored under this key, or null: what an evidence clip is saved against after append(). */
+  async idForKey(segmentKey: string): Promise<string | null> {
+    if (typeof segmentKey !== 'string' || segmentKey === '') throw new TypeError('segmentKey must be a non-empty string');
+    const { rows } = await this.pool.query<{ id: string }>('SELECT id FROM transcript_segments WHERE segment_key = $1', [segmentKey]);
+    return rows[0] ? String(rows[0].id) : null;
+  }
+}
+
+function validateClassification(c: SegmentClassification): void {
+  if (!c || typeof c !== 'object') throw new TypeError('classification must be an object');
+  if (!c.scores || typeof c.scores !== 'object') throw new TypeError('classification.scores must be an object');
+  for (const [k, v] of Object.entries(c.scores)) {
+    if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw new TypeError(`classification.scores.${k} must be a number in [0, 1]`);
+  }
+  if (!Array.isArray(c.categories) || !Array.isArray(c.contextCategories)) throw new TypeError('classification.categories and contextCategories must be arrays');
+  if (typeof c.modelVersion !== 'string' || c.modelVersion === '') throw new TypeError('classification.modelVersion must be a non-empty string');
+  if (typeof c.taxonomyVersion !== 'string' || c.taxonomyVersion === '') throw new TypeError('classification.taxonomyVersion must be a non-empty string');
 }
