@@ -6,13 +6,18 @@ import { loadConfig } from '../core/config.js';
 import { createLogger } from '../core/logger.js';
 import { connectPostgres } from '../db/database.js';
 import { RoomStore } from '../engine/rooms/room-store.js';
+import { EvidenceStore } from '../engine/evidence/evidence-store.js';
 import { TranscriptStore } from '../engine/transcripts/transcript-store.js';
+import { HarmClassifier } from '../models/classifier/harm-classifier.js';
 import { createRecognizer } from '../models/stt/create-recognizer.js';
 import type { SpeechRecognizer } from '../models/stt/speech-recognizer.js';
 import { InFlight, registerDrainThenClose } from './job-shutdown.js';
 import { loadSileroVad } from './silero-vad.js';
 import { MODERATION_TOPIC, type TranscriptionStartedNotice } from './protocol.js';
 import { SpeakerTranscriber } from './speaker-transcriber.js';
+import { SpeakerAudioRing } from './evidence-ring-buffer.js';
+import { ModeratingSink } from './moderating-sink.js';
+import type { AudioFrame } from '@livekit/rtc-node';
 
 const SAMPLE_RATE = 16000;
 
@@ -20,14 +25,27 @@ const SAMPLE_RATE = 16000;
 interface ProcessModels {
   vad: VAD;
   recognizer: SpeechRecognizer;
+  classifier: HarmClassifier;
+}
+
+/** Copies each frame into the speaker's evidence ring as it passes to the transcriber (16 kHz mono, as subscribed). */
+async function* tapInto(ring: SpeakerAudioRing, audio: AsyncIterable<AudioFrame>): AsyncGenerator<AudioFrame> {
+  for await (const frame of audio) {
+    ring.push(frame.data.subarray(0, frame.samplesPerChannel * frame.channels));
+    yield frame;
+  }
 }
 
 export default defineAgent({
   // Models load once per job process, before a job is assigned, so joining a room is fast.
   prewarm: async (proc: JobProcess) => {
     const config = loadConfig();
-    const [vad, recognizer] = await Promise.all([loadSileroVad(config), createRecognizer(config)]);
-    proc.userData.models = { vad, recognizer } satisfies ProcessModels;
+    const [vad, recognizer, classifier] = await Promise.all([
+      loadSileroVad(config),
+      createRecognizer(config),
+      HarmClassifier.load({ modelsDir: config.dirs.models, threads: config.stt.ortThreads }),
+    ]);
+    proc.userData.models = { vad, recognizer, classifier } satisfies ProcessModels;
   },
   entry: async (ctx: JobContext) => {
     const config = loadConfig();
@@ -49,20 +67,23 @@ export default defineAgent({
       return;
     }
     const transcripts = new TranscriptStore(db.pool);
+    const evidence = new EvidenceStore(db.pool);
 
     const onTrack = (track: RemoteTrack, publication: RemoteTrackPublication, participant: RemoteParticipant) => {
       if (track.kind !== TrackKind.KIND_AUDIO) return;
+      const ring = new SpeakerAudioRing({ sampleRate: SAMPLE_RATE });
+      const sink = new ModeratingSink({ transcripts, classifier: models.classifier, ring, evidence, log });
       const transcriber = new SpeakerTranscriber({
         roomId: room.id,
         speakerIdentity: participant.identity,
         trackSid: publication.sid ?? track.sid ?? 'unknown',
         vad: models.vad,
         recognizer: models.recognizer,
-        sink: transcripts,
+        sink,
         log,
       });
       const stream = new AudioStream(track, { sampleRate: SAMPLE_RATE, numChannels: 1 });
-      void inFlight.track(transcriber.run(stream).catch((err: unknown) => log.error({ err }, 'speaker transcription failed')));
+      void inFlight.track(transcriber.run(tapInto(ring, stream)).catch((err: unknown) => log.error({ err }, 'speaker transcription failed')));
       log.info({ speaker: participant.identity, track: publication.sid }, 'transcribing speaker');
       // Speakers' apps show that the safety transcription is running (the room promised it would be).
       const notice = new TextEncoder().encode(JSON.stringify({ type: 'transcription_started', speaker: participant.identity, trackSid: publication.sid } satisfies TranscriptionStartedNotice));

@@ -7,6 +7,7 @@ import type { RoomService } from '../engine/rooms/room-service.js';
 import type { GroupService, SocialService } from '../engine/social/index.js';
 import type { StageService } from '../engine/stage-service/index.js';
 import type { TranscriptStore } from '../engine/transcripts/transcript-store.js';
+import type { RoomFeed } from '../engine/moderation/room-feed.js';
 import type { HealthCheck } from './health-check.js';
 
 export interface ApiServices {
@@ -19,6 +20,8 @@ export interface ApiServices {
   groups: GroupService;
   transcripts: TranscriptStore;
   health: HealthCheck;
+  /** Captions and moderation flags for a room's event stream (published by the moderation evaluator). */
+  feed: RoomFeed;
   /** Rate limits routes spend (RouteDef.quota). */
   quotas: Quotas;
 }

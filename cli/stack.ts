@@ -21,6 +21,13 @@ import { RoomService } from '../engine/rooms/room-service.js';
 import { GroupService, SocialService } from '../engine/social/index.js';
 import { StageService } from '../engine/stage-service/index.js';
 import { TranscriptStore } from '../engine/transcripts/transcript-store.js';
+import { AuditLog } from '../engine/audit/audit-log.js';
+import { CaseStore } from '../engine/cases/case-store.js';
+import { EvidenceStore } from '../engine/evidence/evidence-store.js';
+import { ModerationEvaluator } from '../engine/moderation/moderation-evaluator.js';
+import { RoomFeed } from '../engine/moderation/room-feed.js';
+import { PLATFORM_DEFAULT_POLICY } from '../engine/moderation/room-policy.js';
+import { RoomPolicyStore } from '../engine/moderation/room-policy-store.js';
 import { resolveModelFiles } from '../models/fetch.js';
 
 const CLI_MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
@@ -113,6 +120,23 @@ export async function startStack(config: Config, log: Logger, options: StackOpti
     // One effect worker in this process; stopped before the database closes.
     stage.startEffects();
     stops.push(() => stage.stop());
+    // Classified segments -> captions, flag cases, the room policy's actions; stopped before the stage (stops run in reverse).
+    const feed = new RoomFeed();
+    const evaluator = new ModerationEvaluator(
+      database.pool,
+      {
+        stage,
+        messenger: gateway,
+        policies: new RoomPolicyStore(database.pool, PLATFORM_DEFAULT_POLICY),
+        cases: new CaseStore(database.pool),
+        evidence: new EvidenceStore(database.pool),
+        audit: new AuditLog(database.pool),
+        feed,
+      },
+      { log },
+    );
+    evaluator.start();
+    stops.push(() => evaluator.stop());
     const social = new SocialService(database.pool);
     const services = {
       config,
@@ -129,6 +153,7 @@ export async function startStack(config: Config, log: Logger, options: StackOpti
       social,
       groups: new GroupService(database.pool),
       health,
+      feed,
       quotas: new Quotas(new PgRateLimiter(database.pool), config.quotas),
     };
     // A room that ended for any reason (host, staff, LiveKit's empty timeout) closes its stage too.

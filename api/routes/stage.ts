@@ -169,6 +169,9 @@ export function stageRoutes(s: ApiServices): RouteDef[] {
             '`id:` the stage version and `data:` the same JSON object GET /v1/rooms/{roomId}/stage returns. ' +
             '`: keep-alive` comments every 15 s. Moderators (host, co-hosts, staff) also get `event: stage_effect` with an effect ' +
             '(GET /v1/rooms/{roomId}/stage/effects/{effectId}) each time one is applied, retried or failed. ' +
+            'Everyone gets `event: caption` for each stored utterance on stage (`data`: segmentId, speaker, text, startedAt, ' +
+            'endedAt; `text` null and `withheld` true when moderation flagged it); moderators also get `event: moderation_flag` ' +
+            '(speaker, categories, action, step, caseId, reason) when the room policy acts on an utterance. ' +
             'The stream ends after the room ends (last stage_state has ended: true), ' +
             'with `event: stage_closed` and `data: {"reason": …}` when you are no longer in the room (`not_in_room`), ' +
             'when your session ends by logout or revocation (`session_ended`) or your access token expires ' +
@@ -178,7 +181,7 @@ export function stageRoutes(s: ApiServices): RouteDef[] {
       },
       handler: async ({ params, auth, ctx }) => {
         const releaseSlot = streamSlots.acquire(auth.memberId);
-        const stream = stageEventStream(s.stage, params.roomId, auth, releaseSlot);
+        const stream = stageEventStream(s.stage, s.feed, params.roomId, auth, releaseSlot);
         const first = await s.stage.snapshot(params.roomId, auth).catch((err: unknown) => {
           stream.close();
           throw err;
@@ -300,8 +303,10 @@ interface StageEventStream {
 }
 
 /** Subscribes before the first read, so no change between the read and the subscription is lost. */
-function stageEventStream(stage: Service, roomId: string, initialViewer: Principal, releaseSlot: () => void): StageEventStream {
+function stageEventStream(stage: Service, feed: ApiServices['feed'], roomId: string, initialViewer: Principal, releaseSlot: () => void): StageEventStream {
   let viewer = initialViewer;
+  /** Whether the last view sent was a moderator's (it carries `moderation`): flags go to moderators only. */
+  let moderatorView = false;
   let sink: ServerResponse | undefined;
   let closed = false;
   let lastVersion = -1;
@@ -314,6 +319,7 @@ function stageEventStream(stage: Service, roomId: string, initialViewer: Princip
   const push = (view: PublicStageState, force = false): void => {
     if (view.version <= lastVersion && !view.ended && !force) return;
     lastVersion = Math.max(lastVersion, view.version);
+    moderatorView = view.moderation !== undefined;
     write(`event: stage_state\nid: ${view.version}\ndata: ${JSON.stringify(view)}\n\n`);
     if (view.ended) close();
   };
@@ -326,6 +332,7 @@ function stageEventStream(stage: Service, roomId: string, initialViewer: Princip
     closed = true;
     clearInterval(heartbeat);
     unsubscribe();
+    unsubscribeFeed();
     for (const cleanup of cleanups.splice(0)) cleanup();
     if (sink !== undefined && !sink.writableEnded) sink.end();
   };
@@ -343,6 +350,12 @@ function stageEventStream(stage: Service, roomId: string, initialViewer: Princip
     const view = publicStageView(state, room, viewer, reactions);
     if (sink !== undefined) push(view);
     else pending.push(view);
+  });
+  // Captions and flags are written only once the first state went out (sink set), in the order they come.
+  const unsubscribeFeed = feed.subscribe(roomId, (event) => {
+    if (sink === undefined) return;
+    if (event.type === 'caption') write(`event: caption\ndata: ${JSON.stringify(event)}\n\n`);
+    else if (moderatorView) write(`event: moderation_flag\ndata: ${JSON.stringify(event)}\n\n`);
   });
   const heartbeat = setInterval(() => write(': keep-alive\n\n'), HEARTBEAT_MS);
   heartbeat.unref();

@@ -150,6 +150,15 @@ export class LiveKitGateway {
     });
   }
 
+  /** Like broadcast, but only the given participants receive it (LiveKit drops identities not in the room). */
+  async sendTo(room: string, topic: string, payload: unknown, identities: readonly string[]): Promise<void> {
+    if (identities.length === 0) return;
+    const data = new TextEncoder().encode(JSON.stringify(payload));
+    await this.#rooms.sendData(room, data, DataPacket_Kind.RELIABLE, { topic, destinationIdentities: [...identities] }).catch((err: unknown) => {
+      if (!isNotFound(err)) throw err;
+    });
+  }
+
   async mintToken(req: TokenRequest): Promise<string> {
     const at = new AccessToken(this.#options.apiKey, this.#options.apiSecret, {
       identity: req.identity,

@@ -347,6 +347,12 @@ export class StageService {
     return (await this.#store.load(roomId))?.state.roleOf(memberId) ?? null;
   }
 
+  /** Identities of the room's host and co-hosts as the stage knows them now (empty when there is no stage). */
+  async moderatorsOf(roomId: string): Promise<string[]> {
+    const stored = await this.#store.load(requireUuid(roomId, 'roomId'));
+    return (stored?.state.participants ?? []).filter((p) => p.role === 'host' || p.role === 'co_host').map((p) => p.identity);
+  }
+
   async listenerCount(roomId: string): Promise<number> {
     requireUuid(roomId, 'roomId');
     return (await this.#store.load(roomId))?.state.listenerCount ?? 0;
