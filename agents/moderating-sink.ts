@@ -1,21 +1,22 @@
 // Where one speaker's transcript segments go in the agent: each is scored by the harm classifier (with the same
 // speaker's previous utterance as context) and stored together with its scores in one statement; when the
-// platform's thresholds flag it, the audio of the utterance and a few seconds before it is kept as evidence. What to
-// do about a flag is the engine's decision (engine/moderation/moderation-evaluator.ts), not the agent's.
+// platform's thresholds flag it, the audio of the utterance and a few seconds before it is kept as evidence. The
+// room's SegmentWriter stores them, or spools them to disk while the database is away. What to do about a flag is
+// the engine's decision (engine/moderation/moderation-evaluator.ts), not the agent's.
 import type { Logger } from '../core/logger.js';
-import type { EvidenceStore } from '../engine/evidence/evidence-store.js';
-import type { NewTranscriptSegment, SegmentClassification, TranscriptStore } from '../engine/transcripts/transcript-store.js';
+import type { NewTranscriptSegment, SegmentClassification } from '../engine/transcripts/transcript-store.js';
 import type { Classification, HarmClassifier } from '../models/classifier/harm-classifier.js';
 import { encodeEvidenceClip } from '../models/audio/evidence-clip.js';
 import type { SpeakerAudioRing } from './evidence-ring-buffer.js';
+import type { SpooledEvidence } from './segment-spool.js';
+import type { SegmentWriter } from './segment-writer.js';
 import type { SegmentSink } from './speaker-transcriber.js';
 
 export interface ModeratingSinkOptions {
-  transcripts: Pick<TranscriptStore, 'append' | 'idForKey'>;
+  writer: Pick<SegmentWriter, 'write'>;
   classifier: Pick<HarmClassifier, 'classify'>;
   /** This speaker's recent audio; absent: no evidence audio is kept. */
   ring?: SpeakerAudioRing;
-  evidence?: Pick<EvidenceStore, 'save'>;
   /** Audio kept before a flagged utterance's start (default 3000 ms). */
   evidenceLeadMs?: number;
   log: Logger;
@@ -28,17 +29,20 @@ export class ModeratingSink implements SegmentSink {
   #scored: { key: string; classification: Classification | undefined } | undefined;
 
   constructor(options: ModeratingSinkOptions) {
-    if (typeof options?.transcripts?.append !== 'function') throw new TypeError('ModeratingSink: transcripts must have an append function');
+    if (typeof options?.writer?.write !== 'function') throw new TypeError('ModeratingSink: writer must have a write function');
     if (typeof options.classifier?.classify !== 'function') throw new TypeError('ModeratingSink: classifier must have a classify function');
-    if ((options.ring === undefined) !== (options.evidence === undefined)) throw new TypeError('ModeratingSink: ring and evidence go together');
     this.#o = options;
   }
 
   async append(segment: NewTranscriptSegment): Promise<boolean> {
     const classification = await this.#classify(segment);
-    const stored = await this.#o.transcripts.append(segment, classification && toStored(classification));
+    const evidence = classification?.flagged ? await this.#evidence(segment) : undefined;
+    const stored = await this.#o.writer.write({
+      segment,
+      ...(classification ? { classification: toStored(classification) } : {}),
+      ...(evidence ? { evidence } : {}),
+    });
     this.#previous = segment.text;
-    if (stored && classification?.flagged) await this.#keepEvidence(segment);
     return stored;
   }
 
@@ -56,29 +60,20 @@ export class ModeratingSink implements SegmentSink {
   }
 
   /** Best effort: a lost clip leaves the transcript and the scores, which are the case's core evidence. */
-  async #keepEvidence(segment: NewTranscriptSegment): Promise<void> {
-    const { ring, evidence, log } = this.#o;
-    if (!ring || !evidence) return;
+  async #evidence(segment: NewTranscriptSegment): Promise<SpooledEvidence | undefined> {
+    const { ring, log } = this.#o;
+    if (!ring) return undefined;
     try {
       const clip = ring.clip(segment.startedAt, segment.endedAt, this.#o.evidenceLeadMs ?? 3000);
       if (!clip || clip.samples.length === 0) {
         log.warn({ room: segment.roomId, speaker: segment.speakerIdentity }, 'no audio left in the ring for a flagged utterance');
-        return;
+        return undefined;
       }
       const encoded = await encodeEvidenceClip(clip.samples, { sampleRate: clip.sampleRate });
-      const segmentId = await this.#o.transcripts.idForKey(segment.segmentKey);
-      if (segmentId === null) return;
-      await evidence.save({
-        segmentId,
-        roomId: segment.roomId,
-        speakerIdentity: segment.speakerIdentity,
-        mediaType: encoded.mediaType,
-        audio: encoded.bytes,
-        durationMs: encoded.durationMs,
-        leadMs: clip.leadMs,
-      });
+      return { mediaType: encoded.mediaType, audio: encoded.bytes, durationMs: encoded.durationMs, leadMs: clip.leadMs };
     } catch (err) {
-      log.error({ err, room: segment.roomId, speaker: segment.speakerIdentity }, 'evidence audio of a flagged utterance could not be kept');
+      log.error({ err, room: segment.roomId, speaker: segment.speakerIdentity }, 'evidence audio of a flagged utterance could not be encoded');
+      return undefined;
     }
   }
 }

@@ -17,6 +17,9 @@ import { MODERATION_TOPIC, type TranscriptionStartedNotice } from './protocol.js
 import { SpeakerTranscriber } from './speaker-transcriber.js';
 import { SpeakerAudioRing } from './evidence-ring-buffer.js';
 import { ModeratingSink } from './moderating-sink.js';
+import { SegmentSpool } from './segment-spool.js';
+import { SegmentWriter } from './segment-writer.js';
+import path from 'node:path';
 import type { AudioFrame } from '@livekit/rtc-node';
 
 const SAMPLE_RATE = 16000;
@@ -56,7 +59,14 @@ export default defineAgent({
     const db = await connectPostgres(databaseUrl, log);
     // One callback: the in-flight transcriptions store their last segments before the pool closes.
     const inFlight = new InFlight();
-    registerDrainThenClose(ctx, inFlight, () => db.close(), { log });
+    // The spool is tried once more before the pool closes; what stays on disk is written by the room's next job.
+    let writer: SegmentWriter | undefined;
+    registerDrainThenClose(ctx, inFlight, async () => {
+      writer?.stop();
+      const left = (await writer?.flush()) ?? 0;
+      if (left > 0) log.warn({ left }, 'job shutdown: spooled segments stay on disk for the next job of this room');
+      await db.close();
+    }, { log });
 
     await ctx.connect(undefined, AutoSubscribe.AUDIO_ONLY);
     const roomName = ctx.room.name ?? '';
@@ -67,12 +77,19 @@ export default defineAgent({
       return;
     }
     const transcripts = new TranscriptStore(db.pool);
-    const evidence = new EvidenceStore(db.pool);
+    // While the database is away, segments wait on local disk (one spool per room) and are written when it is back.
+    writer = new SegmentWriter({
+      transcripts,
+      evidence: new EvidenceStore(db.pool),
+      spool: new SegmentSpool(path.join(config.dirs.data, 'agent-spool', room.id)),
+      log,
+    });
+    await writer.start();
 
     const onTrack = (track: RemoteTrack, publication: RemoteTrackPublication, participant: RemoteParticipant) => {
       if (track.kind !== TrackKind.KIND_AUDIO) return;
       const ring = new SpeakerAudioRing({ sampleRate: SAMPLE_RATE });
-      const sink = new ModeratingSink({ transcripts, classifier: models.classifier, ring, evidence, log });
+      const sink = new ModeratingSink({ writer, classifier: models.classifier, ring, log });
       const transcriber = new SpeakerTranscriber({
         roomId: room.id,
         speakerIdentity: participant.identity,

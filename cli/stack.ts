@@ -49,6 +49,8 @@ export interface StackOptions {
   workerEnv?: NodeJS.ProcessEnv;
   /** Reach LiveKit's server API here instead of config.livekit.url (clients still get config.livekit.url). */
   liveKitApiUrl?: string;
+  /** The database URL agent workers get, from the stack's own (fault tests put a proxy in between). */
+  workerDatabaseUrl?: (url: string) => string;
 }
 
 export async function startStack(config: Config, log: Logger, options: StackOptions = {}): Promise<RunningStack> {
@@ -179,7 +181,7 @@ export async function startStack(config: Config, log: Logger, options: StackOpti
     for (let i = 0; i < count; i++) {
       const child = spawn(process.execPath, [...process.execArgv, CLI_MAIN, 'worker'], {
         // NODE_ENV=production unless set: rtc-node logs every WebRTC callback at debug level otherwise.
-        env: { NODE_ENV: 'production', ...process.env, ...options.workerEnv, DATABASE_URL: database.url, LIVEKIT_URL: config.livekit.url },
+        env: { NODE_ENV: 'production', ...process.env, ...options.workerEnv, DATABASE_URL: options.workerDatabaseUrl?.(database.url) ?? database.url, LIVEKIT_URL: config.livekit.url },
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       });
       registrations.push(

@@ -30,7 +30,7 @@ export const GENEROUS_QUOTAS: Record<string, string> = {
 };
 
 export async function startTestStack(
-  options: { db?: DatabaseKind; workers?: number; env?: Record<string, string>; liveKitApiUrl?: string } = {},
+  options: { db?: DatabaseKind; workers?: number; env?: Record<string, string>; liveKitApiUrl?: string; workerDatabaseUrl?: (url: string) => string } = {},
 ): Promise<TestStack> {
   const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'rt-stack-'));
   // TEST_STACK_DB=embedded runs any end-to-end file against the embedded PGlite instead.
@@ -54,7 +54,7 @@ export async function startTestStack(
   };
   delete env.LIVEKIT_URL;
   const config = loadConfig(env);
-  const stack = await startStack(config, quietLog, { workers: options.workers ?? 1, workerEnv: env, liveKitApiUrl: options.liveKitApiUrl });
+  const stack = await startStack(config, quietLog, { workers: options.workers ?? 1, workerEnv: env, liveKitApiUrl: options.liveKitApiUrl, workerDatabaseUrl: options.workerDatabaseUrl });
   const api = new ApiClient(stack.apiUrl);
   return {
     config,
