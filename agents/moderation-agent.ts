@@ -8,6 +8,7 @@ import { connectPostgres } from '../db/database.js';
 import { RoomStore } from '../engine/rooms/room-store.js';
 import { EvidenceStore } from '../engine/evidence/evidence-store.js';
 import { TranscriptStore } from '../engine/transcripts/transcript-store.js';
+import { RemoteClassifier, RemoteRecognizer } from './inference/remote-models.js';
 import { HarmClassifier } from '../models/classifier/harm-classifier.js';
 import { createRecognizer } from '../models/stt/create-recognizer.js';
 import type { SpeechRecognizer } from '../models/stt/speech-recognizer.js';
@@ -27,8 +28,8 @@ const SAMPLE_RATE = 16000;
 
 interface ProcessModels {
   vad: VAD;
-  recognizer: SpeechRecognizer;
-  classifier: HarmClassifier;
+  /** Only with AGENT_INFERENCE=per_job (the measured baseline): this job process's own copies. */
+  own?: { recognizer: SpeechRecognizer; classifier: HarmClassifier };
 }
 
 /** Copies each frame into the speaker's evidence ring as it passes to the transcriber (16 kHz mono, as subscribed). */
@@ -40,15 +41,17 @@ async function* tapInto(ring: SpeakerAudioRing, audio: AsyncIterable<AudioFrame>
 }
 
 export default defineAgent({
-  // Models load once per job process, before a job is assigned, so joining a room is fast.
+  // The VAD loads per job process, before a job is assigned; the speech model and the classifier are the worker's
+  // inference process's, shared by every room (agents/inference/).
   prewarm: async (proc: JobProcess) => {
     const config = loadConfig();
-    const [vad, recognizer, classifier] = await Promise.all([
-      loadSileroVad(config),
-      createRecognizer(config),
-      HarmClassifier.load({ modelsDir: config.dirs.models, threads: config.stt.ortThreads }),
-    ]);
-    proc.userData.models = { vad, recognizer, classifier } satisfies ProcessModels;
+    const vad = await loadSileroVad(config);
+    if (config.agent.inference === 'shared') {
+      proc.userData.models = { vad } satisfies ProcessModels;
+      return;
+    }
+    const [recognizer, classifier] = await Promise.all([createRecognizer(config), HarmClassifier.load({ modelsDir: config.dirs.models, threads: config.stt.ortThreads })]);
+    proc.userData.models = { vad, own: { recognizer, classifier } } satisfies ProcessModels;
   },
   entry: async (ctx: JobContext) => {
     const config = loadConfig();
@@ -77,6 +80,8 @@ export default defineAgent({
       return;
     }
     const transcripts = new TranscriptStore(db.pool);
+    const recognizer = models.own?.recognizer ?? new RemoteRecognizer(ctx.inferenceExecutor, config.stt.model);
+    const classifier = models.own?.classifier ?? new RemoteClassifier(ctx.inferenceExecutor);
     // While the database is away, segments wait on local disk (one spool per room) and are written when it is back.
     writer = new SegmentWriter({
       transcripts,
@@ -89,13 +94,13 @@ export default defineAgent({
     const onTrack = (track: RemoteTrack, publication: RemoteTrackPublication, participant: RemoteParticipant) => {
       if (track.kind !== TrackKind.KIND_AUDIO) return;
       const ring = new SpeakerAudioRing({ sampleRate: SAMPLE_RATE });
-      const sink = new ModeratingSink({ writer, classifier: models.classifier, ring, log });
+      const sink = new ModeratingSink({ writer, classifier, ring, log });
       const transcriber = new SpeakerTranscriber({
         roomId: room.id,
         speakerIdentity: participant.identity,
         trackSid: publication.sid ?? track.sid ?? 'unknown',
         vad: models.vad,
-        recognizer: models.recognizer,
+        recognizer,
         sink,
         log,
       });

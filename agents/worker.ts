@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { AgentServer, ServerOptions, WorkerPermissions, initializeLogger } from '@livekit/agents';
 import type { Config } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
+import { registerInferenceRunners } from './inference/register.js';
 
 export const AGENT_ENTRY = fileURLToPath(new URL('./moderation-agent.ts', import.meta.url));
 
@@ -16,6 +17,8 @@ export interface RunningWorker {
 
 export function startWorker(config: Config, log: Logger): RunningWorker {
   initializeLogger({ pretty: false, level: config.logLevel === 'silent' ? 'fatal' : config.logLevel });
+  // The speech model and the harm classifier live once in the worker's inference process, shared by its rooms.
+  if (config.agent.inference === 'shared') registerInferenceRunners();
   const server = new AgentServer(
     new ServerOptions({
       agent: AGENT_ENTRY,

@@ -44,6 +44,9 @@ const EnvSchema = z.object({
 
   AGENT_NAME: z.string().min(1).default('roundtable-moderator'),
   AGENT_WORKERS: z.coerce.number().int().min(0).max(64).default(1),
+  // shared: the speech model and classifier load once per worker (its inference process); per_job: once per room's
+  // job process, as before — kept as the baseline bench/agent-memory.ts measures against.
+  AGENT_INFERENCE: z.enum(['shared', 'per_job']).default('shared'),
   AGENT_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(0),
 
   STT_MODEL: z.string().min(1).default('moonshine-base-en'),
@@ -187,7 +190,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       version: LIVEKIT_VERSION,
     },
     api: { host: e.API_HOST, port: e.API_PORT, publicUrl: e.PUBLIC_API_URL ?? `http://${apiHostForUrl}:${e.API_PORT}` },
-    agent: { name: e.AGENT_NAME, workers: e.AGENT_WORKERS, httpPort: e.AGENT_HTTP_PORT },
+    agent: { name: e.AGENT_NAME, workers: e.AGENT_WORKERS, httpPort: e.AGENT_HTTP_PORT, inference: e.AGENT_INFERENCE },
     stt: {
       model: e.STT_MODEL,
       backend: e.STT_BACKEND,
