@@ -1,0 +1,179 @@
+// Moderation in the real stack (LiveKit, one agent worker, the embedded or local PostgreSQL, real models), two parts:
+//  - memory: the resident memory of the agent worker's whole process tree (worker, job processes, inference
+//    process) with 0..N live rooms, each with one speaker talking continuously; with the models loaded once per
+//    worker (AGENT_INFERENCE=shared, shipped) against once per room (per_job, the old layout) in the same run;
+//  - latency: end of a flagged utterance (its segment's ended_at on the VAD's clock) -> the host's app receiving the
+//    moderation notice, p50/p95 by utterance length, each utterance by a fresh speaker (no escalation).
+// Run inside the test network namespace (WebRTC stays on loopback):
+//   bash scripts/netns.sh run -- node --import tsx bench/moderation-stack.ts [--rooms 3] [--samples 3]
+// JSON on stdout.
+import fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import { RoomEvent, dispose } from '@livekit/rtc-node';
+import { MODERATION_TOPIC } from '../agents/protocol.js';
+import { SpeakingParticipant } from '../test/support/speaking-participant.js';
+import { startTestStack, type TestStack } from '../test/support/stack.js';
+import { synthesizeSpeech } from '../test/support/tts.js';
+
+const { values } = parseArgs({ options: { rooms: { type: 'string', default: '3' }, samples: { type: 'string', default: '3' } } });
+const ROOMS = Number(values.rooms);
+const SAMPLES = Number(values.samples);
+
+const TALK = 'We are discussing hiring plans, interview loops and how to onboard senior engineers into remote teams.';
+const INSULTS: Record<'short' | 'medium' | 'long', string> = {
+  short: 'You are a stupid idiot.',
+  medium: 'You are a stupid idiot and nobody in this room wants to hear your pathetic opinions.',
+  long: 'Honestly you are the most stupid idiot I have ever met, nobody in this room wants to hear your pathetic worthless opinions, so just shut up.',
+};
+
+function treeRssMb(rootPid: number): number {
+  const parent = new Map<number, number>();
+  const rss = new Map<number, number>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      parent.set(Number(entry), Number(fields[1]));
+      const status = fs.readFileSync(`/proc/${entry}/status`, 'utf8');
+      rss.set(Number(entry), Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  const inTree = (pid: number): boolean => {
+    for (let p = pid, hops = 0; p > 1 && hops < 10; p = parent.get(p) ?? 0, hops++) if (p === rootPid) return true;
+    return false;
+  };
+  let kb = 0;
+  for (const [pid, r] of rss) if (inTree(pid)) kb += r;
+  return Math.round(kb / 1024);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function speakerInRoom(env: TestStack, title: string): Promise<{ speaker: SpeakingParticipant; roomId: string }> {
+  const host = await env.api.signUp(`Host ${title}`);
+  const room = await host.client.post('/v1/rooms', { title });
+  const ticket = await host.client.post(`/v1/rooms/${room.body.id}/join`, { acceptTranscription: true });
+  const speaker = await SpeakingParticipant.connect(ticket.body.url, ticket.body.token);
+  const notice = speaker.waitForData(MODERATION_TOPIC, 120_000);
+  await speaker.publishMicrophone();
+  await notice;
+  return { speaker, roomId: room.body.id };
+}
+
+async function memory(mode: 'shared' | 'per_job', talk: Float32Array): Promise<{ mode: string; rssMbByRooms: number[]; perAddedRoomMb: number }> {
+  const env = await startTestStack({ workers: 1, env: { AGENT_INFERENCE: mode } });
+  const speakers: SpeakingParticipant[] = [];
+  let talking = true;
+  try {
+    await env.stack.workersRegistered;
+    await sleep(15_000); // the idle job process and (shared) the inference process finish loading
+    const root = env.stack.workers[0]!.pid!;
+    const rssMbByRooms = [treeRssMb(root)];
+    for (let i = 1; i <= ROOMS; i++) {
+      const { speaker } = await speakerInRoom(env, `Memory ${mode} ${i}`);
+      speakers.push(speaker);
+      void (async () => {
+        while (talking) {
+          await speaker.speak(talk);
+          await speaker.silence(1);
+        }
+      })().catch(() => undefined);
+      await sleep(20_000);
+      rssMbByRooms.push(treeRssMb(root));
+    }
+    const perAddedRoomMb = Math.round((rssMbByRooms.at(-1)! - rssMbByRooms[1]!) / Math.max(1, ROOMS - 1));
+    return { mode, rssMbByRooms, perAddedRoomMb };
+  } finally {
+    talking = false;
+    await sleep(500);
+    for (const s of speakers) await s.disconnect().catch(() => undefined);
+    await env.stop();
+  }
+}
+
+async function latency(): Promise<Record<string, { n: number; utteranceMs: number[]; notifyMs: number[]; p50: number; p95: number }>> {
+  const env = await startTestStack({ workers: 1 });
+  const out: Record<string, { n: number; utteranceMs: number[]; notifyMs: number[]; p50: number; p95: number }> = {};
+  const connected: SpeakingParticipant[] = [];
+  try {
+    await env.stack.workersRegistered;
+    const host = await env.api.signUp('Latency Host');
+    const room = await host.client.post('/v1/rooms', { title: 'Latency' });
+    const roomId: string = room.body.id;
+    const hostTicket = await host.client.post(`/v1/rooms/${roomId}/join`, { acceptTranscription: true });
+    const hostRtc = await SpeakingParticipant.connect(hostTicket.body.url, hostTicket.body.token);
+    connected.push(hostRtc);
+    const arrivals = new Map<string, number>();
+    hostRtc.room.on(RoomEvent.DataReceived, (payload: Uint8Array, _p?: unknown, _k?: unknown, topic?: string) => {
+      if (topic !== MODERATION_TOPIC) return;
+      const msg = JSON.parse(new TextDecoder().decode(payload));
+      if (msg.type === 'moderation_flag') arrivals.set(msg.segmentId, Date.now());
+    });
+    for (const [length, sentence] of Object.entries(INSULTS)) {
+      const speech = await synthesizeSpeech(sentence);
+      const notifyMs: number[] = [];
+      const utteranceMs: number[] = [];
+      for (let i = 0; i < SAMPLES; i++) {
+        // A fresh speaker each time: escalation is per speaker, and this measures the first flag.
+        const member = await env.api.signUp(`Speaker ${length} ${i}`);
+        const ticket = await member.client.post(`/v1/rooms/${roomId}/join`, { acceptTranscription: true });
+        await member.client.post(`/v1/rooms/${roomId}/stage/hand`);
+        await host.client.post(`/v1/rooms/${roomId}/stage/hands/${member.memberId}/approve`);
+        const rtc = await SpeakingParticipant.connect(ticket.body.url, ticket.body.token);
+        connected.push(rtc);
+        const notice = rtc.waitForData(MODERATION_TOPIC, 120_000);
+        await rtc.publishMicrophone();
+        await notice;
+        await rtc.silence(0.5);
+        await rtc.speak(speech);
+        await rtc.silence(2);
+        const deadline = Date.now() + 60_000;
+        let row: { id: string; started_at: Date; ended_at: Date } | undefined;
+        while (Date.now() < deadline) {
+          const { rows } = await env.stack.database.pool.query(
+            `SELECT ts.id::text AS id, ts.started_at, ts.ended_at FROM transcript_segments ts JOIN segment_classifications sc ON sc.segment_id = ts.id
+              WHERE ts.room_id = $1 AND ts.speaker_identity = $2 AND sc.action IS NOT NULL`,
+            [roomId, member.memberId],
+          );
+          row = rows[0];
+          if (row && arrivals.has(row.id)) break;
+          await sleep(200);
+        }
+        if (!row || !arrivals.has(row.id)) continue; // not flagged (the speech model misheard): not a latency sample
+        notifyMs.push(arrivals.get(row.id)! - row.ended_at.getTime());
+        utteranceMs.push(row.ended_at.getTime() - row.started_at.getTime());
+        await rtc.disconnect();
+      }
+      const sorted = [...notifyMs].sort((a, b) => a - b);
+      const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? NaN;
+      out[length] = { n: notifyMs.length, utteranceMs, notifyMs, p50: pct(0.5), p95: pct(0.95) };
+    }
+    return out;
+  } finally {
+    for (const c of connected) await c.disconnect().catch(() => undefined);
+    await env.stop();
+  }
+}
+
+const talk = await synthesizeSpeech(TALK);
+const perJob = await memory('per_job', talk);
+const shared = await memory('shared', talk);
+const lat = await latency();
+await dispose();
+console.log(
+  JSON.stringify(
+    {
+      bench: 'moderation-stack',
+      at: new Date().toISOString(),
+      machine: { cpus: (await import('node:os')).cpus().length, load: (await import('node:os')).loadavg() },
+      memory: { perJob, shared, perAddedRoomRatio: shared.perAddedRoomMb / Math.max(1, perJob.perAddedRoomMb) },
+      latency: lat,
+    },
+    null,
+    2,
+  ),
+);
+process.exit(0);
