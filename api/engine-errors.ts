@@ -1,4 +1,5 @@
 // Maps the engine's refusals (EngineError kinds, stage DomainError codes) to HTTP statuses in one place.
+import { CaseError } from '../engine/cases/case-error.js';
 import { EngineError, type EngineErrorKind } from '../engine/engine-error.js';
 import { DomainError } from '../engine/stage/domain-error.js';
 import { ApiError } from './errors.js';
@@ -40,6 +41,10 @@ export function toApiErrorFromEngine(err: unknown): ApiError | undefined {
   if (err instanceof EngineError) {
     const headers: Record<string, string> = err.retryAfterSeconds !== undefined ? { 'Retry-After': String(err.retryAfterSeconds) } : {};
     return new ApiError(KIND_STATUS[err.kind], err.code, err.message, err.field ? [{ field: err.field, message: err.message }] : [], headers);
+  }
+  if (err instanceof CaseError) {
+    // The case domain's refusals: a missing case 404, a reviewer acting on their own case 403, the rest conflicts.
+    return new ApiError(err.code === 'not_found' ? 404 : err.code === 'forbidden' ? 403 : 409, err.code, err.message);
   }
   if (err instanceof DomainError) {
     return new ApiError(DOMAIN_STATUS[err.code] ?? 403, err.code, err.message, err.field ? [{ field: err.field, message: err.message }] : []);

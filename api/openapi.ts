@@ -27,9 +27,11 @@ export function buildOpenApi(routes: RouteDef[], info: { title: string; version:
     }
     const responses: Record<string, unknown> = {};
     for (const [status, resp] of Object.entries(r.responses)) {
-      responses[status] = resp.schema
-        ? { description: resp.description, content: { 'application/json': { schema: toJson(resp.schema, 'output') } } }
-        : { description: resp.description };
+      responses[status] = resp.mediaType
+        ? { description: resp.description, content: { [resp.mediaType]: { schema: { type: 'string', contentMediaType: resp.mediaType } } } }
+        : resp.schema
+          ? { description: resp.description, content: { 'application/json': { schema: toJson(resp.schema, 'output') } } }
+          : { description: resp.description };
     }
     if (r.quota) {
       responses['429'] = {
@@ -46,6 +48,7 @@ export function buildOpenApi(routes: RouteDef[], info: { title: string; version:
       tags: [r.tag],
       ...(parameters.length ? { parameters } : {}),
       ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: toJson(r.body, 'input') } } } } : {}),
+      ...(r.uploadMediaTypes ? { requestBody: { required: true, content: Object.fromEntries(r.uploadMediaTypes.map((t) => [t, { schema: { type: 'string', contentMediaType: t } }])) } } : {}),
       responses,
       ...(r.auth === 'member' || r.auth === 'staff' ? { security: [{ bearer: [] }, { apiKey: [] }] } : {}),
     };

@@ -26,6 +26,9 @@ export const ACTIONS = [
   'role.demote_cohost',
   'reaction.send',
   'transcript.read',
+  'room.report',
+  'room.view_moderation_policy',
+  'room.moderation_policy',
 ] as const;
 
 export type Action = (typeof ACTIONS)[number];

@@ -16,6 +16,9 @@
 // - stage.view: the stage is visible to whoever is in the room (the room's host counts even when not connected) and to
 //   staff; stage.view_moderation (hand queue, invitations, bans, audience) to the host, co-hosts and staff.
 // - The room's host is the rooms table's host_member_id for room.* actions, even before any stage exists.
+// - room.report: anyone in a live room may report a speaker (or the room) to trust-and-safety; staff act directly.
+// - A room's moderation policy (tighten-only thresholds and actions): the host and admins change it; the host,
+//   co-hosts and staff read it. Trust-and-safety staff review cases; they do not tune rooms.
 import { type Action, isAction } from './actions.js';
 import { requireObject, requireString } from './guards.js';
 import {
@@ -105,6 +108,9 @@ export const ACCESS_TABLE: Readonly<Record<Action, AccessRule>> = {
   'role.demote_cohost': { roomRoles: MODERATORS, platformRoles: [], states: LIVE, target: 'self_or_outranked' },
   'reaction.send': { roomRoles: ROOM_ROLES, platformRoles: [], states: LIVE, target: 'none' },
   'transcript.read': { roomRoles: [], platformRoles: STAFF, states: ROOM_STATES, target: 'none' },
+  'room.report': { roomRoles: ROOM_ROLES, platformRoles: [], states: LIVE, target: 'none' },
+  'room.view_moderation_policy': { roomRoles: MODERATORS, platformRoles: STAFF, states: ROOM_STATES, target: 'none' },
+  'room.moderation_policy': { roomRoles: ['host'], platformRoles: ['admin'], states: NOT_ENDED, target: 'none' },
 };
 
 function deny(code: DenyCode, reason: string): Decision {

@@ -8,6 +8,8 @@
 // - Staff (trust_safety, admin) may enter any room that is live, whatever its visibility, bans, blocks or capacity,
 //   so reports can be checked; they join visibly as listeners (no covert presence).
 // - Blocks work both ways: if the host blocked the member or the member blocked the host, the member cannot join.
+// - A member under a platform suspension or ban (trust-and-safety's sanction) joins no room, not even their own and
+//   whatever their platform roles: the sanction is about the person. They may still see listings.
 import { requireBoolean, requireCount, requireObject, requireString } from './guards.js';
 import {
   type PlatformRole,
@@ -35,10 +37,19 @@ export interface JoinRoomFacts {
   groupId?: string | null;
 }
 
+/** A platform sanction that keeps the member out of every room (SanctionStore.activeRestriction). */
+export interface PlatformRestriction {
+  kind: 'suspend' | 'ban';
+  /** ISO time the suspension ends; null for a ban. */
+  expiresAt: string | null;
+}
+
 export interface JoinContext {
   /** Listeners in the room right now. */
   listenerCount: number;
   isBanned: boolean;
+  /** The member's active platform suspension or ban, or null. Required: forgetting it must not let them in. */
+  restriction: PlatformRestriction | null;
   hostBlockedMember: boolean;
   memberBlockedHost: boolean;
   /** The member and the host are connected. */
@@ -56,13 +67,14 @@ export type JoinDenyCode =
   | 'blocked'
   | 'not_connected'
   | 'not_invited'
-  | 'room_full';
+  | 'room_full'
+  | 'account_restricted';
 
 export type JoinDecision =
   | { allowed: true; role: Extract<RoomRole, 'host' | 'listener'> }
   | { allowed: false; code: JoinDenyCode; reason: string };
 
-export type SeeDecision = { allowed: true } | { allowed: false; code: Exclude<JoinDenyCode, 'room_ended' | 'room_not_live' | 'room_full'>; reason: string };
+export type SeeDecision = { allowed: true } | { allowed: false; code: Exclude<JoinDenyCode, 'room_ended' | 'room_not_live' | 'room_full' | 'account_restricted'>; reason: string };
 
 interface CheckedInput {
   member: JoinCandidate;
@@ -95,8 +107,18 @@ function checkInput(member: unknown, room: unknown, ctx: unknown): CheckedInput 
       isConnectedToHost: optional(c.isConnectedToHost, 'ctx.isConnectedToHost'),
       isGroupMember: optional(c.isGroupMember, 'ctx.isGroupMember'),
       isInvited: optional(c.isInvited, 'ctx.isInvited'),
+      restriction: checkRestriction(c.restriction),
     },
   };
+}
+
+function checkRestriction(value: unknown): PlatformRestriction | null {
+  if (value === null) return null;
+  if (value === undefined) throw new TypeError('ctx.restriction is required (null when the member has no suspension or ban)');
+  const r = requireObject(value, 'ctx.restriction');
+  if (r.kind !== 'suspend' && r.kind !== 'ban') throw new TypeError('ctx.restriction.kind must be suspend or ban');
+  if (r.expiresAt !== null && typeof r.expiresAt !== 'string') throw new TypeError('ctx.restriction.expiresAt must be an ISO time or null');
+  return { kind: r.kind, expiresAt: r.expiresAt as string | null };
 }
 
 /** Visibility, bans and blocks only: whether the room may be listed or shown to this member at all. */
@@ -130,6 +152,11 @@ export function canJoin(member: JoinCandidate, room: JoinRoomFacts, ctx: JoinCon
   const input = checkInput(member, room, ctx);
   if (input.room.state === 'ended') return { allowed: false, code: 'room_ended', reason: 'the room has ended' };
   if (input.room.state === 'scheduled') return { allowed: false, code: 'room_not_live', reason: 'the room has not started yet' };
+  const restriction = input.ctx.restriction;
+  if (restriction !== null) {
+    const reason = restriction.kind === 'ban' ? 'your account is banned from Roundtable' : `your account is suspended until ${restriction.expiresAt ?? 'further notice'}`;
+    return { allowed: false, code: 'account_restricted', reason };
+  }
   if (input.member.memberId === input.room.hostId) return { allowed: true, role: 'host' };
   if (isStaff(input.member.platformRoles)) return { allowed: true, role: 'listener' };
   const seen = seeCheck(input);

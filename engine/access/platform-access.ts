@@ -2,7 +2,7 @@
 // alone. Room actions live in authorize.ts; both are the only places that say who may do what.
 import { type PlatformRole, isPlatformRole } from './roles.js';
 
-export const PLATFORM_ACTIONS = ['staff.console', 'platform.set_roles', 'group.view_private_members'] as const;
+export const PLATFORM_ACTIONS = ['staff.console', 'platform.set_roles', 'group.view_private_members', 'moderation.review', 'audit.read'] as const;
 export type PlatformAction = (typeof PLATFORM_ACTIONS)[number];
 
 const STAFF: readonly PlatformRole[] = ['trust_safety', 'admin'];
@@ -11,11 +11,15 @@ const STAFF: readonly PlatformRole[] = ['trust_safety', 'admin'];
  * - staff.console: the staff-only API (transcripts, health details, and the trust-and-safety routes to come).
  * - platform.set_roles: granting or revoking platform roles is for admins only, never trust-and-safety.
  * - group.view_private_members: staff may see a private group's members (reports about a group need it).
+ * - moderation.review: the case queue, case detail, decisions, appeals, transcript search and evidence audio.
+ * - audit.read: the audit log (who did what to whom), for the staff who answer for it.
  */
 export const PLATFORM_ACCESS_TABLE: Readonly<Record<PlatformAction, readonly PlatformRole[]>> = {
   'staff.console': STAFF,
   'platform.set_roles': ['admin'],
   'group.view_private_members': STAFF,
+  'moderation.review': STAFF,
+  'audit.read': STAFF,
 };
 
 export type PlatformDecision = { allowed: true; via: PlatformRole } | { allowed: false; code: 'role_forbidden'; reason: string };

@@ -655,11 +655,17 @@ export class CaseStore {
    * The member appeals a decision addressed to them: opens an `appeal` case linked to it. Once per decision
    * (already_appealed); only its subject may appeal (forbidden); a dismissal is not appealable.
    */
-  async appeal(decisionId: string, memberId: string, statement: string): Promise<{ appealCaseId: string; decisionId: string }> {
+  async appeal(
+    decisionId: string,
+    memberId: string,
+    statement: string,
+    options: { onAppealed?: (client: Queryable, appeal: { appealCaseId: string; decision: DecisionRecord }) => Promise<void> } = {},
+  ): Promise<{ appealCaseId: string; decisionId: string }> {
     const where = 'CaseStore.appeal';
     uuid(where, 'decisionId', decisionId);
     uuid(where, 'memberId', memberId);
     text(where, 'text', statement);
+    if (options.onAppealed !== undefined && typeof options.onAppealed !== 'function') throw new TypeError(`${where}: onAppealed must be a function`);
     try {
       return await inTransaction(this.pool, async (q) => {
         const now = this.#now();
@@ -691,6 +697,8 @@ export class CaseStore {
         });
         await this.#update(q, appealCaseId, now, eventId, {});
         await q.query('UPDATE case_decisions SET appealed_at = $2, appeal_case_id = $3 WHERE id = $1', [decisionId, now, appealCaseId]);
+        // In the same transaction (e.g. holding the evidence for the appeal); throwing rolls the appeal back.
+        if (options.onAppealed) await options.onAppealed(q, { appealCaseId, decision: toDecision({ ...d, appealed_at: now, appeal_case_id: appealCaseId }) });
         return { appealCaseId, decisionId };
       });
     } catch (err) {

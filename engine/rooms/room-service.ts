@@ -3,7 +3,7 @@
 // (hands, invites, roles) is the StageService's.
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { type Action, authorize, canJoin, canSee, grantsFor, type JoinCandidate, type JoinContext, type JoinDecision, type JoinRoomFacts, type Subject } from '../access/index.js';
+import { type Action, authorize, canJoin, canSee, grantsFor, type JoinCandidate, type JoinContext, type JoinDecision, type JoinRoomFacts, type PlatformRestriction, type Subject } from '../access/index.js';
 import { isStaff, type PlatformRole, type RoomRole, type RoomVisibility } from '../access/roles.js';
 import { EngineError } from '../engine-error.js';
 import type { LiveKitGateway } from '../gateway/livekit-gateway.js';
@@ -37,8 +37,15 @@ export interface SocialFacts {
   isGroupMember(groupId: string, memberId: string): Promise<boolean>;
 }
 
+/** A member's active platform suspension or ban (engine/sanctions SanctionStore.activeRestriction). */
+export interface MemberRestrictions {
+  activeRestriction(memberId: string): Promise<{ kind: 'suspend' | 'ban'; expiresAt: Date | null } | null>;
+}
+
 export interface RoomServiceOptions {
   emptyTimeoutSeconds: number;
+  /** Suspended and banned members join, create, schedule and start no room. Absent: nobody is restricted. */
+  restrictions?: MemberRestrictions;
   /** The LiveKit URL clients are given to connect to (a TLS proxy's wss:// address); defaults to the gateway's. */
   publicLiveKitUrl?: string;
   /**
@@ -112,6 +119,7 @@ export class RoomService {
   }
 
   async create(host: Principal, input: CreateRoomInput): Promise<RoomView> {
+    await this.#assertNotRestricted(host.memberId);
     const now = this.#now();
     const lifecycle = createRoomLifecycle({ scheduledFor: input.scheduledFor ? Date.parse(input.scheduledFor) : null }, now);
     if (input.groupId && !(await this.social.isGroupMember(input.groupId, host.memberId))) {
@@ -141,6 +149,7 @@ export class RoomService {
   async start(member: Principal, roomId: string): Promise<RoomView> {
     const room = await this.#visible(member, roomId);
     await this.#authorize(member, room, 'room.start');
+    await this.#assertNotRestricted(member.memberId);
     const next = transitionRoom(lifecycleOf(room), { type: 'start' }, this.#now());
     const updated = await this.#capped(() =>
       this.#store.transition(room.id, 'scheduled', { status: 'live', startedAt: new Date(next.startedAt!) }, { caps: this.options.liveRoomCaps, hostMemberId: room.hostMemberId }),
@@ -359,11 +368,25 @@ export class RoomService {
     return room;
   }
 
+  /** A suspended or banned member hosts nothing: creating, scheduling and starting rooms are refused (403). */
+  async #assertNotRestricted(memberId: string): Promise<void> {
+    const restriction = await this.#restriction(memberId);
+    if (restriction === null) return;
+    const reason = restriction.kind === 'ban' ? 'your account is banned from Roundtable' : `your account is suspended until ${restriction.expiresAt}`;
+    throw new EngineError('forbidden', 'account_restricted', `${reason}: you cannot host rooms`);
+  }
+
+  async #restriction(memberId: string): Promise<PlatformRestriction | null> {
+    const r = await this.options.restrictions?.activeRestriction(memberId);
+    return r ? { kind: r.kind, expiresAt: r.expiresAt ? r.expiresAt.toISOString() : null } : null;
+  }
+
   async #joinContext(room: RoomRecord, memberId: string): Promise<Omit<JoinContext, 'listenerCount'> & { listenerCount: number }> {
     if (memberId === room.hostMemberId) {
-      return { listenerCount: 0, isBanned: false, hostBlockedMember: false, memberBlockedHost: false };
+      return { listenerCount: 0, isBanned: false, restriction: await this.#restriction(memberId), hostBlockedMember: false, memberBlockedHost: false };
     }
-    const [banned, hostBlockedMember, memberBlockedHost, isConnectedToHost, isGroupMember, isInvited] = await Promise.all([
+    const [restriction, banned, hostBlockedMember, memberBlockedHost, isConnectedToHost, isGroupMember, isInvited] = await Promise.all([
+      this.#restriction(memberId),
       this.#isBanned(room, memberId),
       this.social.hasBlocked(room.hostMemberId, memberId),
       this.social.hasBlocked(memberId, room.hostMemberId),
@@ -371,7 +394,7 @@ export class RoomService {
       room.groupId ? this.social.isGroupMember(room.groupId, memberId) : Promise.resolve(false),
       this.#store.isInvited(room.id, memberId),
     ]);
-    return { listenerCount: 0, isBanned: banned, hostBlockedMember, memberBlockedHost, isConnectedToHost, isGroupMember, isInvited };
+    return { listenerCount: 0, isBanned: banned, restriction, hostBlockedMember, memberBlockedHost, isConnectedToHost, isGroupMember, isInvited };
   }
 
   async #isBanned(room: RoomRecord, memberId: string): Promise<boolean> {
@@ -388,6 +411,8 @@ export class RoomService {
 
 function refusalError(refusal: Extract<JoinDecision, { allowed: false }>): EngineError {
   const kind = refusal.code === 'room_ended' || refusal.code === 'room_not_live' || refusal.code === 'room_full' ? 'conflict' : 'forbidden';
+  // account_restricted is about the member, not the room: no roomId field.
+  if (refusal.code === 'account_restricted') return new EngineError(kind, refusal.code, refusal.reason);
   return new EngineError(kind, refusal.code, refusal.reason, 'roomId');
 }
 

@@ -67,6 +67,9 @@ const MATRIX: Record<Action, Cell[]> = {
   'role.demote_cohost':     [A,   TP,  RF,  RF,  NIR, NIR, NIR],
   'reaction.send':          [A,   A,   A,   A,   NIR, NIR, NIR],
   'transcript.read':        [RF,  RF,  RF,  RF,  RF,  A,   A],
+  'room.report':            [A,   A,   A,   A,   NIR, NIR, NIR],
+  'room.view_moderation_policy': [A, A, RF,  RF,  NIR, A,   A],
+  'room.moderation_policy': [A,   RF,  RF,  RF,  NIR, NIR, A],
 };
 
 test('the matrix covers every action and every subject kind', (t) => {

@@ -5,7 +5,7 @@ import { type JoinContext, type JoinRoomFacts, canJoin } from '../../engine/acce
 const member = { memberId: 'm', platformRoles: ['member'] as const };
 const hostMember = { memberId: 'h', platformRoles: ['member'] as const };
 const room = (extra: Partial<JoinRoomFacts> = {}): JoinRoomFacts => ({ hostId: 'h', state: 'live', visibility: 'open', maxListeners: 2, ...extra });
-const ctx = (listenerCount: number): JoinContext => ({ listenerCount, isBanned: false, hostBlockedMember: false, memberBlockedHost: false });
+const ctx = (listenerCount: number): JoinContext => ({ listenerCount, isBanned: false, restriction: null, hostBlockedMember: false, memberBlockedHost: false });
 
 test('ended rooms refuse everyone, the host included', (t) => {
   t.like(canJoin(member, room({ state: 'ended' }), ctx(0)), { allowed: false, code: 'room_ended' });

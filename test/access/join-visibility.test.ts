@@ -14,6 +14,7 @@ const room = (visibility: JoinRoomFacts['visibility'], groupId: string | null = 
 const ctx = (extra: Partial<JoinContext> = {}): JoinContext => ({
   listenerCount: 0,
   isBanned: false,
+  restriction: null,
   hostBlockedMember: false,
   memberBlockedHost: false,
   ...extra,

@@ -18,6 +18,23 @@ test('setting platform roles is for admins, not for trust-and-safety staff', (t)
   t.like(authorizePlatform(['member', 'trust_safety'], 'staff.console'), { allowed: true, via: 'trust_safety' });
 });
 
+test('the platform table, written out: who may do what', (t) => {
+  const expected: Record<string, string[]> = {
+    'staff.console': ['trust_safety', 'admin'],
+    'platform.set_roles': ['admin'],
+    'group.view_private_members': ['trust_safety', 'admin'],
+    'moderation.review': ['trust_safety', 'admin'],
+    'audit.read': ['trust_safety', 'admin'],
+  };
+  t.deepEqual(Object.keys(expected).sort(), [...PLATFORM_ACTIONS].sort());
+  for (const [action, roles] of Object.entries(expected)) {
+    for (const role of ['member', 'trust_safety', 'admin'] as const) {
+      t.is(authorizePlatform([role], action as never).allowed, roles.includes(role), `${role} on ${action}`);
+    }
+  }
+  t.like(authorizePlatform(['member'], 'moderation.review'), { allowed: false, code: 'role_forbidden' });
+});
+
 test('bad arguments are a TypeError', (t) => {
   t.throws(() => authorizePlatform(['member', 'root' as never], 'staff.console'), { instanceOf: TypeError });
   t.throws(() => authorizePlatform('admin' as never, 'staff.console'), { instanceOf: TypeError });

@@ -9,12 +9,12 @@ function allowedIn(roomState: 'scheduled' | 'live' | 'ended'): Action[] {
   return ACTIONS.filter((action) => authorize(host, action, { roomState, target }).allowed);
 }
 
-test('an ended room allows only viewing and reading transcripts', (t) => {
-  t.deepEqual(allowedIn('ended'), ['room.view', 'stage.view', 'stage.view_moderation', 'transcript.read']);
+test('an ended room allows only viewing, reading transcripts and reading its moderation policy', (t) => {
+  t.deepEqual(allowedIn('ended'), ['room.view', 'stage.view', 'stage.view_moderation', 'transcript.read', 'room.view_moderation_policy']);
   t.like(authorize(host, 'room.end', { roomState: 'ended' }), { allowed: false, code: 'room_ended' });
 });
 
-test('a scheduled room allows viewing, joining (policy permitting), settings, cancelling and transcripts', (t) => {
+test('a scheduled room allows viewing, joining (policy permitting), settings, its moderation policy, cancelling and transcripts', (t) => {
   t.deepEqual(allowedIn('scheduled'), [
     'room.view',
     'room.join',
@@ -27,7 +27,10 @@ test('a scheduled room allows viewing, joining (policy permitting), settings, ca
     'stage.view',
     'stage.view_moderation',
     'transcript.read',
+    'room.view_moderation_policy',
+    'room.moderation_policy',
   ]);
+  t.like(authorize(host, 'room.report', { roomState: 'scheduled' }), { allowed: false, code: 'room_not_live' });
   t.like(authorize(host, 'stage.invite', { roomState: 'scheduled', target }), { allowed: false, code: 'room_not_live' });
 });
 
