@@ -15,6 +15,10 @@ import { roomRoutes } from './routes/rooms.js';
 import { memberRoutes } from './routes/members.js';
 import { groupRoutes } from './routes/groups.js';
 import { stageRoutes } from './routes/stage.js';
+import { moderationRoutes } from './routes/moderation.js';
+import { decisionRoutes } from './routes/decisions.js';
+import { roomSafetyRoutes } from './routes/room-safety.js';
+import { matchingProfileRoutes } from './routes/matching-profile.js';
 
 export interface AppOptions {
   /** Extra route modules (e.g. webhooks) mounted with the same machinery. */
@@ -23,7 +27,7 @@ export interface AppOptions {
 }
 
 export function allRoutes(s: ApiServices, extra: RouteDef[] = []): RouteDef[] {
-  return [...healthRoutes(s), ...authRoutes(s), ...roomRoutes(s), ...stageRoutes(s), ...memberRoutes(s), ...groupRoutes(s), ...adminRoutes(s), ...extra];
+  return [...healthRoutes(s), ...authRoutes(s), ...roomRoutes(s), ...stageRoutes(s), ...memberRoutes(s), ...groupRoutes(s), ...adminRoutes(s), ...moderationRoutes(s), ...decisionRoutes(s), ...roomSafetyRoutes(s), ...matchingProfileRoutes(s), ...extra];
 }
 
 export function createApp(s: ApiServices, options: AppOptions): Koa {

@@ -7,7 +7,9 @@ import type { RoomService } from '../engine/rooms/room-service.js';
 import type { GroupService, SocialService } from '../engine/social/index.js';
 import type { StageService } from '../engine/stage-service/index.js';
 import type { TranscriptStore } from '../engine/transcripts/transcript-store.js';
+import type { ModerationService } from '../engine/moderation/moderation-service.js';
 import type { RoomFeed } from '../engine/moderation/room-feed.js';
+import type { MatchingProfileService } from '../engine/matching/matching-profile-service.js';
 import type { HealthCheck } from './health-check.js';
 
 export interface ApiServices {
@@ -22,8 +24,12 @@ export interface ApiServices {
   health: HealthCheck;
   /** Captions and moderation flags for a room's event stream (published by the moderation evaluator). */
   feed: RoomFeed;
+  /** Trust and safety: cases, decisions, appeals, reports, room policies, transcript search, evidence, audit log. */
+  moderation: ModerationService;
   /** Rate limits routes spend (RouteDef.quota). */
   quotas: Quotas;
+  /** Matching profiles: profile, availability, opt-in, gating status, photo and intro uploads. */
+  matchingProfiles: MatchingProfileService;
 }
 
 export type { Principal };

@@ -14,6 +14,8 @@ export type RouteAuth = 'public' | 'member' | 'staff' | 'webhook';
 export interface RouteResponse {
   description: string;
   schema?: ZodType;
+  /** A non-JSON body (e.g. `audio/flac` bytes): documented as a string of this media type. */
+  mediaType?: string;
 }
 
 export interface RouteInput<P, Q, B, A> {
@@ -61,6 +63,8 @@ export interface RouteDef<P = unknown, Q = unknown, B = unknown, A = unknown> {
   quota?: RouteQuota;
   /** Raw body routes (webhooks) read the body themselves. */
   rawBody?: boolean;
+  /** A raw upload (photo, audio): the media types the body may have, documented as binary request bodies. */
+  uploadMediaTypes?: readonly string[];
   responses: Record<number, RouteResponse>;
   handler(input: RouteInput<P, Q, B, A>): Promise<RouteResult>;
 }

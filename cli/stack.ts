@@ -21,6 +21,10 @@ import { RoomService } from '../engine/rooms/room-service.js';
 import { GroupService, SocialService } from '../engine/social/index.js';
 import { StageService } from '../engine/stage-service/index.js';
 import { TranscriptStore } from '../engine/transcripts/transcript-store.js';
+import { ModerationService } from '../engine/moderation/moderation-service.js';
+import { RetentionSweeper } from '../engine/retention/retention-sweeper.js';
+import { SanctionStore } from '../engine/sanctions/sanction-store.js';
+import { SuspensionLifter } from '../engine/sanctions/suspension-lifter.js';
 import { AuditLog } from '../engine/audit/audit-log.js';
 import { CaseStore } from '../engine/cases/case-store.js';
 import { EvidenceStore } from '../engine/evidence/evidence-store.js';
@@ -29,6 +33,8 @@ import { RoomFeed } from '../engine/moderation/room-feed.js';
 import { PLATFORM_DEFAULT_POLICY } from '../engine/moderation/room-policy.js';
 import { RoomPolicyStore } from '../engine/moderation/room-policy-store.js';
 import { resolveModelFiles } from '../models/fetch.js';
+import { MatchingProfileService } from '../engine/matching/matching-profile-service.js';
+import { loadIntroModels } from '../engine/matching/intro-models.js';
 
 const CLI_MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 
@@ -130,8 +136,11 @@ export async function startStack(config: Config, log: Logger, options: StackOpti
         stage,
         messenger: gateway,
         policies: new RoomPolicyStore(database.pool, PLATFORM_DEFAULT_POLICY),
-        cases: new CaseStore(database.pool),
-        evidence: new EvidenceStore(database.pool),
+        cases: new CaseStore(database.pool, { leaseSeconds: config.moderation.caseLeaseSeconds }),
+        evidence: new EvidenceStore(database.pool, {
+          retentionDays: config.moderation.evidenceRetentionDays,
+          extendedRetentionDays: config.moderation.extendedRetentionDays,
+        }),
         audit: new AuditLog(database.pool),
         feed,
       },
@@ -140,6 +149,9 @@ export async function startStack(config: Config, log: Logger, options: StackOpti
     evaluator.start();
     stops.push(() => evaluator.stop());
     const social = new SocialService(database.pool);
+    // Platform sanctions: the join policy and room hosting ask them; trust-and-safety decisions impose them.
+    const sanctions = new SanctionStore(database.pool);
+    const auditLog = new AuditLog(database.pool);
     const services = {
       config,
       log,
@@ -149,6 +161,7 @@ export async function startStack(config: Config, log: Logger, options: StackOpti
         tokenTtlSeconds: config.rooms.tokenTtlSeconds,
         publicLiveKitUrl: config.livekit.publicUrl,
         liveRoomCaps: { perMember: config.rooms.liveRoomsPerMember, total: config.rooms.liveRoomsTotal },
+        restrictions: sanctions,
       }),
       stage,
       transcripts: new TranscriptStore(database.pool),
@@ -157,7 +170,35 @@ export async function startStack(config: Config, log: Logger, options: StackOpti
       health,
       feed,
       quotas: new Quotas(new PgRateLimiter(database.pool), config.quotas),
+      // Set just below, once the room service it uses exists.
+      moderation: undefined as unknown as ModerationService,
+      // Matching profiles: the face detector's worker thread and the intro models start on first use.
+      matchingProfiles: new MatchingProfileService({
+        pool: database.pool,
+        limits: config.matching,
+        restrictions: sanctions,
+        blocks: social,
+        introModels: () => loadIntroModels(config),
+        log,
+      }),
     };
+    stops.push(() => services.matchingProfiles.close());
+    const moderation = new ModerationService({
+      pool: database.pool,
+      rooms: services.rooms,
+      stage,
+      sanctions,
+      audit: auditLog,
+      log,
+      caseLeaseSeconds: config.moderation.caseLeaseSeconds,
+      evidenceRetentionDays: config.moderation.evidenceRetentionDays,
+      extendedRetentionDays: config.moderation.extendedRetentionDays,
+      enforceIntervalMs: config.moderation.suspensionLiftSeconds * 1000,
+    });
+    services.moderation = moderation;
+    // Sweeps suspended and banned members out of live rooms (a decision also removes them at once).
+    moderation.start();
+    stops.push(() => moderation.stop());
     // A room that ended for any reason (host, staff, LiveKit's empty timeout) closes its stage too.
     services.rooms.onEnded = (room) => stage.roomEnded(room.id);
     const liveKitEvents = new LiveKitEventHandler(services.rooms, stage, log);
@@ -168,6 +209,24 @@ export async function startStack(config: Config, log: Logger, options: StackOpti
     });
     sweeper.start();
     stops.push(() => sweeper.stop());
+    // Suspensions that ran out are recorded as lifted (they stop restricting at expires_at regardless).
+    const lifter = new SuspensionLifter(sanctions, {
+      intervalMs: config.moderation.suspensionLiftSeconds * 1000,
+      log,
+      onLifted: async (sanction) => {
+        await auditLog.record({ actor: { kind: 'system' }, action: 'sanction.expired', subject: { kind: 'member', id: sanction.memberId }, detail: { sanctionId: sanction.id, kind: sanction.kind } });
+      },
+    });
+    lifter.start();
+    stops.push(() => lifter.stop());
+    const retention = new RetentionSweeper(database.pool, {
+      log,
+      intervalMs: config.moderation.retentionSweepSeconds * 1000,
+      unflaggedTranscriptDays: config.moderation.unflaggedTranscriptDays,
+      flaggedTranscriptDays: config.moderation.extendedRetentionDays,
+    });
+    retention.start();
+    stops.push(() => retention.stop());
     const app = createApp(services, { idempotency: new IdempotencyStore(database.pool), extraRoutes: liveKitWebhookRoutes(services, liveKitEvents) });
     const httpServer = http.createServer(app.callback());
     await new Promise<void>((resolve, reject) => {

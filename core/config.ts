@@ -81,6 +81,24 @@ const EnvSchema = z.object({
   QUOTA_REPORTS_PER_MEMBER_PER_HOUR: z.coerce.number().int().min(1).default(20),
   QUOTA_INVITATIONS_PER_MEMBER_PER_HOUR: z.coerce.number().int().min(1).default(50),
 
+  // Trust and safety: background chores, evidence retention and reviewer leases.
+  MODERATION_SUSPENSION_LIFT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(30),
+  RETENTION_EVIDENCE_DAYS: z.coerce.number().int().min(1).max(36_500).default(30),
+  RETENTION_EXTENDED_DAYS: z.coerce.number().int().min(1).max(36_500).default(90),
+  RETENTION_UNFLAGGED_TRANSCRIPT_DAYS: z.coerce.number().int().min(1).max(36_500).default(30),
+  RETENTION_SWEEP_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  CASE_LEASE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
+
+  // Matching profiles (engine/matching): gating and upload limits.
+  MATCHING_MIN_CONNECTIONS: z.coerce.number().int().min(0).max(10_000).default(3),
+  MATCHING_MIN_EXPERIENCE_ENTRIES: z.coerce.number().int().min(0).max(30).default(1),
+  MATCHING_MIN_DESCRIPTION_CHARS: z.coerce.number().int().min(0).max(2000).default(80),
+  MATCHING_PHOTO_MAX_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(5 * 1024 * 1024),
+  MATCHING_PHOTO_MAX_PIXELS: z.coerce.number().int().min(10_000).max(268_402_689).default(40_000_000),
+  MATCHING_FACE_MIN_SCORE: z.coerce.number().gt(0).lt(1).default(0.5),
+  MATCHING_INTRO_MAX_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(2 * 1024 * 1024),
+  MATCHING_INTRO_MAX_SECONDS: z.coerce.number().min(1).max(600).default(20),
+
   ROUNDTABLE_DEV: bool.optional().transform((v) => v ?? false),
 });
 
@@ -111,7 +129,7 @@ export interface Config {
     version: string;
   };
   api: { host: string; port: number; publicUrl: string };
-  agent: { name: string; workers: number; httpPort: number };
+  agent: { name: string; workers: number; httpPort: number; inference: 'shared' | 'per_job' };
   stt: {
     model: string;
     backend: 'local' | 'openai';
@@ -143,6 +161,30 @@ export interface Config {
   stageEffects: { waitMs: number; maxAttempts: number; retryBaseMs: number; retryMaxMs: number; liveKitTimeoutMs: number };
   /** Windowed quotas by name (engine/quotas QUOTA_NAMES). */
   quotas: Record<'signup' | 'room_create' | 'reaction' | 'report' | 'invitation', { limit: number; windowSeconds: number }>;
+  /** Trust and safety: how often expired suspensions are lifted (and sanctioned members swept out of live rooms), evidence retention, reviewer leases. */
+  moderation: {
+    suspensionLiftSeconds: number;
+    /** An evidence clip is kept this long unless a case or appeal holds it. */
+    evidenceRetentionDays: number;
+    /** How long an open report or an appeal holds its evidence. */
+    extendedRetentionDays: number;
+    unflaggedTranscriptDays: number;
+    retentionSweepSeconds: number;
+    caseLeaseSeconds: number;
+  };
+  /** Matching: what makes a profile matchable (engine/matching/gating.ts) and the photo and intro upload limits. */
+  matching: {
+    minConnections: number;
+    /** Experience is complete with at least this many entries whose description has minDescriptionChars each. */
+    minExperienceEntries: number;
+    minDescriptionChars: number;
+    photoMaxBytes: number;
+    /** sharp's limitInputPixels: a larger image is refused before it is decoded. */
+    photoMaxPixels: number;
+    faceMinScore: number;
+    introMaxBytes: number;
+    introMaxSeconds: number;
+  };
   dev: boolean;
 }
 
@@ -219,6 +261,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       reaction: { limit: e.QUOTA_REACTIONS_PER_MEMBER_PER_ROOM_PER_MINUTE, windowSeconds: 60 },
       report: { limit: e.QUOTA_REPORTS_PER_MEMBER_PER_HOUR, windowSeconds: 3600 },
       invitation: { limit: e.QUOTA_INVITATIONS_PER_MEMBER_PER_HOUR, windowSeconds: 3600 },
+    },
+    moderation: {
+      suspensionLiftSeconds: e.MODERATION_SUSPENSION_LIFT_SECONDS,
+      evidenceRetentionDays: e.RETENTION_EVIDENCE_DAYS,
+      extendedRetentionDays: e.RETENTION_EXTENDED_DAYS,
+      unflaggedTranscriptDays: e.RETENTION_UNFLAGGED_TRANSCRIPT_DAYS,
+      retentionSweepSeconds: e.RETENTION_SWEEP_SECONDS,
+      caseLeaseSeconds: e.CASE_LEASE_SECONDS,
+    },
+    matching: {
+      minConnections: e.MATCHING_MIN_CONNECTIONS,
+      minExperienceEntries: e.MATCHING_MIN_EXPERIENCE_ENTRIES,
+      minDescriptionChars: e.MATCHING_MIN_DESCRIPTION_CHARS,
+      photoMaxBytes: e.MATCHING_PHOTO_MAX_BYTES,
+      photoMaxPixels: e.MATCHING_PHOTO_MAX_PIXELS,
+      faceMinScore: e.MATCHING_FACE_MIN_SCORE,
+      introMaxBytes: e.MATCHING_INTRO_MAX_BYTES,
+      introMaxSeconds: e.MATCHING_INTRO_MAX_SECONDS,
     },
     stageEffects: {
       waitMs: e.STAGE_EFFECT_WAIT_MS,

@@ -85,6 +85,13 @@ const cases: Case[] = [
   { as: 'owner', name: 'change the role of a malformed member id', method: 'PATCH', path: '/v1/groups/GROUP/members/x', body: { role: 'admin' }, field: 'params.memberId' },
   { as: 'owner', name: 'invite a malformed member id', method: 'POST', path: '/v1/groups/GROUP/invitations', body: { memberId: 'x' }, field: 'body.memberId' },
   { as: 'member', name: 'accept a malformed invitation id', method: 'POST', path: '/v1/group-invitations/x/accept', field: 'params.invitationId' },
+  // matching profile (more in test/matching-profile/profile-bad-inputs.test.ts)
+  { as: 'member', name: 'matching experience without a role', method: 'PUT', path: '/v1/me/matching/profile', body: { experience: [{ company: 'Acme', years: 2 }] }, field: 'body.experience.0.role' },
+  { as: 'member', name: 'matching profile with an unknown time zone', method: 'PUT', path: '/v1/me/matching/profile', body: { timeZone: 'Mars/Olympus_Mons' }, field: 'body.timeZone' },
+  { as: 'member', name: 'availability range ending before it starts', method: 'PUT', path: '/v1/me/matching/availability', body: { timeZone: 'Europe/Rome', availability: { ranges: [{ day: 'mon', start: '11:00', end: '09:30' }] } }, field: 'body.availability.ranges.0.end' },
+  { as: 'member', name: 'availability with an unknown preset', method: 'PUT', path: '/v1/me/matching/availability', body: { timeZone: 'Europe/Rome', availability: { parts: ['lunchtimes'] } }, field: 'body.availability.parts.0' },
+  { as: 'member', name: 'member photo with a malformed id', method: 'GET', path: '/v1/members/42/photo', field: 'params.memberId' },
+  { as: 'member', name: 'photo upload as image/gif', method: 'POST', path: '/v1/me/matching/photo', body: 'GIF89a', headers: { 'content-type': 'image/gif' }, field: 'header.Content-Type', status: 415, code: 'unsupported_media_type' },
   // admin
   { as: 'admin', name: 'set an unknown platform role', method: 'PUT', path: '/v1/admin/members/OTHER/roles', body: { roles: ['root'] }, field: 'body.roles.0' },
   { as: 'admin', name: 'set roles without roles', method: 'PUT', path: '/v1/admin/members/OTHER/roles', body: {}, field: 'body.roles' },
