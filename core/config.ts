@@ -79,6 +79,8 @@ const EnvSchema = z.object({
   QUOTA_LIVE_ROOMS_TOTAL: z.coerce.number().int().min(1).default(20),
   QUOTA_REACTIONS_PER_MEMBER_PER_ROOM_PER_MINUTE: z.coerce.number().int().min(1).default(30),
   QUOTA_REPORTS_PER_MEMBER_PER_HOUR: z.coerce.number().int().min(1).default(20),
+  // Each photo costs seconds of face detection and each intro a transcription and a classification.
+  QUOTA_MEDIA_UPLOADS_PER_MEMBER_PER_HOUR: z.coerce.number().int().min(1).default(20),
   QUOTA_INVITATIONS_PER_MEMBER_PER_HOUR: z.coerce.number().int().min(1).default(50),
 
   // Trust and safety: background chores, evidence retention and reviewer leases.
@@ -160,7 +162,7 @@ export interface Config {
   /** Stage effects on LiveKit (the outbox): how long a command waits for them, and the retry policy. */
   stageEffects: { waitMs: number; maxAttempts: number; retryBaseMs: number; retryMaxMs: number; liveKitTimeoutMs: number };
   /** Windowed quotas by name (engine/quotas QUOTA_NAMES). */
-  quotas: Record<'signup' | 'room_create' | 'reaction' | 'report' | 'invitation', { limit: number; windowSeconds: number }>;
+  quotas: Record<'signup' | 'room_create' | 'reaction' | 'report' | 'invitation' | 'media_upload', { limit: number; windowSeconds: number }>;
   /** Trust and safety: how often expired suspensions are lifted (and sanctioned members swept out of live rooms), evidence retention, reviewer leases. */
   moderation: {
     suspensionLiftSeconds: number;
@@ -260,6 +262,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       room_create: { limit: e.QUOTA_ROOMS_PER_MEMBER_PER_HOUR, windowSeconds: 3600 },
       reaction: { limit: e.QUOTA_REACTIONS_PER_MEMBER_PER_ROOM_PER_MINUTE, windowSeconds: 60 },
       report: { limit: e.QUOTA_REPORTS_PER_MEMBER_PER_HOUR, windowSeconds: 3600 },
+      media_upload: { limit: e.QUOTA_MEDIA_UPLOADS_PER_MEMBER_PER_HOUR, windowSeconds: 3600 },
       invitation: { limit: e.QUOTA_INVITATIONS_PER_MEMBER_PER_HOUR, windowSeconds: 3600 },
     },
     moderation: {

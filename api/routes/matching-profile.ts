@@ -146,6 +146,7 @@ export function matchingProfileRoutes(s: ApiServices): RouteDef[] {
       auth: 'member',
       rawBody: true,
       uploadMediaTypes: PHOTO_MEDIA_TYPES,
+      quota: { name: 'media_upload', per: 'member' },
       responses: {
         201: { description: 'stored (re-encoded as JPEG without metadata)', schema: PhotoInfo.extend({ detectMs: z.number().int() }) },
         413: { description: 'the body is larger than the limit' },
@@ -167,6 +168,7 @@ export function matchingProfileRoutes(s: ApiServices): RouteDef[] {
       auth: 'member',
       rawBody: true,
       uploadMediaTypes: INTRO_MEDIA_TYPES,
+      quota: { name: 'media_upload', per: 'member' },
       responses: {
         201: { description: 'accepted and stored, with its transcript (null when this server cannot decode the format)', schema: IntroInfo },
         413: { description: 'the body is larger than the limit' },

@@ -5,7 +5,7 @@
 import { EngineError } from '../engine-error.js';
 import { type RateLimit, type RateLimiter, checkRateLimit } from './rate-limiter.js';
 
-export const QUOTA_NAMES = ['signup', 'room_create', 'reaction', 'report', 'invitation'] as const;
+export const QUOTA_NAMES = ['signup', 'room_create', 'reaction', 'report', 'invitation', 'media_upload'] as const;
 export type QuotaName = (typeof QUOTA_NAMES)[number];
 
 export type QuotaLimits = Readonly<Record<QuotaName, RateLimit>>;
@@ -17,6 +17,7 @@ const WHAT: Record<QuotaName, string> = {
   reaction: 'reactions in this room',
   report: 'reports',
   invitation: 'invitations and connection requests',
+  media_upload: 'photo and intro uploads',
 };
 
 export function isQuotaName(value: unknown): value is QuotaName {

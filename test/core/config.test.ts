@@ -86,6 +86,7 @@ test('quotas have production defaults, each is overridable, and a zero or non-nu
     reaction: { limit: 30, windowSeconds: 60 },
     report: { limit: 20, windowSeconds: 3600 },
     invitation: { limit: 50, windowSeconds: 3600 },
+    media_upload: { limit: 20, windowSeconds: 3600 },
   });
   t.like(c.rooms, { liveRoomsPerMember: 2, liveRoomsTotal: 20 });
   t.is(loadConfig({ QUOTA_REPORTS_PER_MEMBER_PER_HOUR: '5' }).quotas.report.limit, 5);

@@ -4,6 +4,7 @@
 import test from 'ava';
 import { startTestStack, type TestStack } from '../support/stack.js';
 import { type Member, join, signUp } from '../stage-api/_fixtures.js';
+import { encodeWav16 } from '../../models/audio/wav.js';
 
 const SIGNUPS = 8;
 let env: TestStack;
@@ -23,6 +24,7 @@ test.before(async () => {
       QUOTA_LIVE_ROOMS_TOTAL: '3',
       QUOTA_REACTIONS_PER_MEMBER_PER_ROOM_PER_MINUTE: '3',
       QUOTA_INVITATIONS_PER_MEMBER_PER_HOUR: '3',
+      QUOTA_MEDIA_UPLOADS_PER_MEMBER_PER_HOUR: '2',
       AUTH_LOGIN_RATE_PER_MINUTE: '3',
     },
   });
@@ -149,4 +151,17 @@ test('the OpenAPI document states the 429 and its Retry-After on every route tha
     t.truthy(r?.headers?.['Retry-After'], `${method} ${path}`);
   }
   t.is(doc.paths['/v1/rooms']['get'].responses['429'], undefined);
+});
+
+test('matching uploads: a third intro in the hour is 429 before any decoding; the refused ones were real work (422), not bad input', async (t) => {
+  // 25 s of silence: read, measured and refused as too long (422), which spends the quota like any upload that ran.
+  const wav = encodeWav16(new Float32Array(16000 * 25), 16000);
+  const post = () => fetch(`${env.stack.apiUrl}/v1/me/matching/intro`, { method: 'POST', headers: { authorization: `Bearer ${eve.accessToken}`, 'content-type': 'audio/wav' }, body: wav });
+  t.is((await post()).status, 422);
+  t.is((await post()).status, 422);
+  const third = await post();
+  t.is(third.status, 429);
+  t.truthy(third.headers.get('retry-after'));
+  t.is(((await third.json()) as { error: { code: string } }).error.code, 'rate_limited');
+  t.is(await count('member_intros WHERE member_id = $1', [eve.memberId]), 0);
 });

@@ -73,7 +73,7 @@ for (const kind of BACKENDS) {
 test('a quota over the limiter refuses with EngineError rate_limited carrying Retry-After seconds', async (t) => {
   const db = dbOf('postgres');
   const limit = { limit: 1, windowSeconds: 3600 };
-  const quotas = new Quotas(new PgRateLimiter(db.pool, { now: () => T0 }), { signup: limit, room_create: limit, reaction: limit, report: limit, invitation: limit });
+  const quotas = new Quotas(new PgRateLimiter(db.pool, { now: () => T0 }), { signup: limit, room_create: limit, reaction: limit, report: limit, invitation: limit, media_upload: limit });
   await quotas.consume('report', 'member:quota-a');
   const err = await t.throwsAsync(quotas.consume('report', 'member:quota-a'), { instanceOf: EngineError });
   t.is(err?.kind, 'rate_limited');
@@ -92,7 +92,7 @@ test('bad arguments are TypeErrors naming the field', async (t) => {
   await t.throwsAsync(limiter.consume('bad-args', 'k', { limit: 1, windowSeconds: -1 }), { instanceOf: TypeError, message: /windowSeconds/ });
   t.throws(() => new PgRateLimiter(null as never), { instanceOf: TypeError, message: /pool/ });
   t.throws(() => new Quotas(limiter, { signup: PER_MINUTE } as never), { instanceOf: TypeError, message: /limits.room_create/ });
-  const quotas = new Quotas(limiter, { signup: PER_MINUTE, room_create: PER_MINUTE, reaction: PER_MINUTE, report: PER_MINUTE, invitation: PER_MINUTE });
+  const quotas = new Quotas(limiter, { signup: PER_MINUTE, room_create: PER_MINUTE, reaction: PER_MINUTE, report: PER_MINUTE, invitation: PER_MINUTE, media_upload: PER_MINUTE });
   await t.throwsAsync(quotas.consume('nope' as never, 'k'), { instanceOf: TypeError, message: /name/ });
   const rows = await db.pool.query("SELECT count(*)::int AS n FROM rate_limit_hits WHERE bucket IN ('', 'bad-args', 'nope')");
   t.is(rows.rows[0].n, 0, 'nothing written');
