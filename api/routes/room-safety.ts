@@ -10,9 +10,29 @@ import { PolicyOverrideBody, ReportBody, RoomPolicyView } from './moderation-sch
 import { RoomIdParams } from './schemas.js';
 
 type P = z.infer<typeof RoomIdParams>;
+const ActionParams = RoomIdParams.extend({ actionId: z.string().regex(/^[1-9][0-9]{0,17}$/, 'must be an action id from a moderation_flag notice') });
+const UndoResult = z.object({
+  actionId: z.string(),
+  undone: z.enum(['remove', 'move_to_audience', 'mute']),
+  speaker: z.string(),
+  effect: z.enum(['unbanned', 'invited_back', 'may_unmute']),
+});
 
 export function roomSafetyRoutes(s: ApiServices): RouteDef[] {
   return [
+    defineRoute<z.infer<typeof ActionParams>, undefined, undefined, Principal>({
+      method: 'post',
+      path: '/v1/rooms/:roomId/moderation/actions/:actionId/undo',
+      operationId: 'undoAutomaticModerationAction',
+      summary:
+        'Undo an automatic moderation action in your room (host, co-hosts; staff), once: a removal lifts the room ban, a move to ' +
+        'the audience invites the speaker back on stage, a mute lets them unmute. `actionId` comes with the moderation_flag notice. Audited.',
+      tag: 'moderation',
+      auth: 'member',
+      params: ActionParams,
+      responses: { 200: { description: 'undone', schema: UndoResult } },
+      handler: async ({ params, auth }) => ({ body: await s.moderation.undoAutomaticAction(auth, params.roomId, params.actionId) }),
+    }),
     defineRoute<P, undefined, z.infer<typeof ReportBody>, Principal>({
       method: 'post',
       path: '/v1/rooms/:roomId/reports',

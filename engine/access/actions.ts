@@ -22,6 +22,7 @@ export const ACTIONS = [
   'stage.leave',
   'participant.mute',
   'participant.remove',
+  'participant.unban',
   'role.promote_cohost',
   'role.demote_cohost',
   'reaction.send',

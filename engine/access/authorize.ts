@@ -104,6 +104,8 @@ export const ACCESS_TABLE: Readonly<Record<Action, AccessRule>> = {
   'stage.leave': { roomRoles: ['co_host', 'speaker'], platformRoles: [], states: LIVE, target: 'none' },
   'participant.mute': { roomRoles: MODERATORS, platformRoles: STAFF, states: LIVE, target: 'outranked' },
   'participant.remove': { roomRoles: MODERATORS, platformRoles: STAFF, states: LIVE, target: 'outranked' },
+  // Lifting a room ban: the banned member is not in the room, so there is no target to outrank.
+  'participant.unban': { roomRoles: MODERATORS, platformRoles: STAFF, states: LIVE, target: 'none' },
   'role.promote_cohost': { roomRoles: ['host'], platformRoles: [], states: LIVE, target: 'outranked' },
   'role.demote_cohost': { roomRoles: MODERATORS, platformRoles: [], states: LIVE, target: 'self_or_outranked' },
   'reaction.send': { roomRoles: ROOM_ROLES, platformRoles: [], states: LIVE, target: 'none' },

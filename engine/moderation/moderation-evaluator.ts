@@ -254,6 +254,7 @@ export class ModerationEvaluator {
     const effect = decision.action === null ? 'none' : await this.#act(row, decision.action);
 
     // The stamp and the audit record commit together; a row already stamped (another process won) records nothing.
+    let actionId: string | null = null;
     const stamped = await inTransaction(this.#pool, async (q) => {
       const res = await q.query(
         `UPDATE segment_classifications SET evaluated_at = now(), policy_version = $2, flagged_categories = $3, care = $4,
@@ -264,14 +265,14 @@ export class ModerationEvaluator {
       if (res.rowCount !== 1) return false;
       const auditDetail = { ...evidence, reason: decision.reason, step: decision.step, caseId, effect, speaker: row.speaker_identity };
       if (decision.action !== null) {
-        await this.#d.audit.record({ actor: { kind: 'system' }, action: ACTION_AUDIT[decision.action], subject: { kind: 'participant', id: row.speaker_identity }, roomId: row.room_id, detail: auditDetail }, q);
+        actionId = await this.#d.audit.record({ actor: { kind: 'system' }, action: ACTION_AUDIT[decision.action], subject: { kind: 'participant', id: row.speaker_identity }, roomId: row.room_id, detail: auditDetail }, q);
       }
       if (decision.care) {
         await this.#d.audit.record({ actor: { kind: 'system' }, action: 'moderation.care', subject: { kind: 'participant', id: row.speaker_identity }, roomId: row.room_id, detail: auditDetail }, q);
       }
       return true;
     });
-    if (stamped) await this.#tell(row, decision, caseId);
+    if (stamped) await this.#tell(row, decision, caseId, actionId);
     return { segmentId: row.segment_id, roomId: row.room_id, decision, caseId, effect };
   }
 
@@ -296,7 +297,7 @@ export class ModerationEvaluator {
   }
 
   /** Captions for everyone, a flag notice for the host and co-hosts, support for a speaker at risk. Best effort. */
-  async #tell(row: ClaimedRow, decision: PolicyDecision, caseId: string | null): Promise<void> {
+  async #tell(row: ClaimedRow, decision: PolicyDecision, caseId: string | null, actionId: string | null): Promise<void> {
     const { messenger, feed, stage } = this.#d;
     const withheld = decision.action !== null;
     const caption = {
@@ -321,6 +322,7 @@ export class ModerationEvaluator {
         action: decision.action,
         step: decision.step,
         caseId,
+        actionId,
         reason: decision.reason,
       };
       feed.publish(flag);

@@ -22,6 +22,7 @@ import type { PolicyFieldError, RoomPolicy, RoomPolicyOverride } from './room-po
 import { PLATFORM_DEFAULT_POLICY } from './room-policy.js';
 import { RoomPolicyStore } from './room-policy-store.js';
 import { SanctionEnforcer } from './sanction-enforcer.js';
+import { AutoActionUndo, type UndoResult } from './auto-action-undo.js';
 
 export interface ModerationServiceOptions {
   pool: pg.Pool;
@@ -70,6 +71,7 @@ export class ModerationService {
   readonly #enforcer: SanctionEnforcer;
   readonly #review: CaseReviewService;
   readonly #reports: ReportService;
+  readonly #undo: AutoActionUndo;
 
   constructor(o: ModerationServiceOptions) {
     this.#pool = o.pool;
@@ -83,6 +85,7 @@ export class ModerationService {
     this.#enforcer = new SanctionEnforcer(o.pool, o.stage, { log: o.log, intervalMs: o.enforceIntervalMs });
     this.#review = new CaseReviewService({ pool: o.pool, cases, sanctions: o.sanctions, evidence: this.#evidence, audit: this.#audit, enforcer: this.#enforcer });
     this.#reports = new ReportService({ pool: o.pool, cases, evidence: this.#evidence, rooms: o.rooms, stage: o.stage });
+    this.#undo = new AutoActionUndo({ pool: o.pool, rooms: o.rooms, stage: o.stage, audit: this.#audit });
   }
 
   /** The periodic sweep of sanctioned members still in live rooms. */
@@ -174,6 +177,11 @@ export class ModerationService {
 
   report(member: Principal, roomId: string, input: ReportInput): Promise<{ caseId: string }> {
     return this.#reports.report(member, roomId, input);
+  }
+
+  /** A host, co-host or staff member undoes an automatic action in their room (engine/moderation/auto-action-undo.ts). */
+  undoAutomaticAction(member: Principal, roomId: string, actionId: string): Promise<UndoResult> {
+    return this.#undo.undo(member, roomId, actionId);
   }
 
   // ---- Room policy -----------------------------------------------------------------------------------------------

@@ -23,6 +23,8 @@ export interface ModerationFlagEvent {
   action: string;
   step: number;
   caseId: string | null;
+  /** The automatic action's audit record: what a host names to undo it (POST …/moderation/actions/:actionId/undo). */
+  actionId: string | null;
   reason: string;
 }
 

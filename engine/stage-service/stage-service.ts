@@ -453,6 +453,10 @@ export class StageService {
     return this.#act(roomId, by, (s, a, now) => s.remove(a, requireText(memberId, 'memberId'), options, now));
   }
 
+  unban(roomId: string, by: StageMember, memberId: string): Promise<StageCommandResult> {
+    return this.#act(roomId, by, (s, a, now) => s.unban(a, requireText(memberId, 'memberId'), now));
+  }
+
   promoteCohost(roomId: string, by: StageMember, memberId: string): Promise<StageCommandResult> {
     return this.#act(roomId, by, (s, a, now) => s.promoteCohost(a, requireText(memberId, 'memberId'), now));
   }

@@ -151,6 +151,7 @@ export function eventParties(e: StageEvent): { actor: string; target: string | n
     case 'room_ended':
       return { actor: e.by, target: null };
     case 'participant_removed':
+    case 'participant_unbanned':
     case 'hand_dismissed':
     case 'invite_sent':
     case 'stage_joined':

@@ -23,6 +23,7 @@ export type StageEvent =
   | { type: 'participant_joined'; identity: string; role: RoomRole; transcriptionConsentAt: number; at: number }
   | { type: 'participant_left'; identity: string; at: number }
   | { type: 'participant_removed'; identity: string; by: string; ban: boolean; at: number }
+  | { type: 'participant_unbanned'; identity: string; by: string; at: number }
   | { type: 'host_transferred'; from: string; to: string; at: number }
   | { type: 'hand_raised'; identity: string; at: number }
   | { type: 'hand_lowered'; identity: string; at: number }

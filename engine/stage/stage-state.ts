@@ -330,6 +330,18 @@ export class StageState {
     });
   }
 
+  /** Lifts a room ban (a moderator undoing a removal): the member may join again; nothing on LiveKit. */
+  unban(actor: Actor, target: string, now: number): StageResult {
+    const at = requireTime(now, 'now');
+    const me = this.#authorize(actor, 'participant.unban');
+    const identity = requireIdentity(target, 'target');
+    if (!this.#s.bans.includes(identity)) return this.#unchanged();
+    return this.#change((d, out) => {
+      d.bans = d.bans.filter((b) => b !== identity);
+      out.events.push({ type: 'participant_unbanned', identity, by: me, at });
+    });
+  }
+
   // ---- Roles ------------------------------------------------------------------------------------------------------
 
   /** Only a speaker can become co-host: a listener must come on stage first (two keys). */

@@ -63,6 +63,7 @@ const MATRIX: Record<Action, Cell[]> = {
   'stage.leave':            [RF,  A,   A,   RF,  NIR, NIR, NIR],
   'participant.mute':       [A,   A,   RF,  RF,  NIR, A,   A],
   'participant.remove':     [A,   A,   RF,  RF,  NIR, A,   A],
+  'participant.unban':      [A,   A,   RF,  RF,  NIR, A,   A],
   'role.promote_cohost':    [A,   RF,  RF,  RF,  NIR, NIR, NIR],
   'role.demote_cohost':     [A,   TP,  RF,  RF,  NIR, NIR, NIR],
   'reaction.send':          [A,   A,   A,   A,   NIR, NIR, NIR],
