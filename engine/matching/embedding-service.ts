@@ -1,0 +1,238 @@
+// Matching embeddings of members: kept in `member_embeddings` (the source of truth) and mirrored in the in-process
+// hnswlib index for candidate search.
+//
+//   reembed(memberId, texts)   after a profile change: re-embeds only the facets whose text changed (sha256 of
+//                              model + text), writes the rows in one transaction, then updates the index. Wire
+//                              `onProfileChanged` to the profile service's hook.
+//   candidates(memberId, k)    partners by embeddings: seeks(me) against everyone's offers, offers(me) against
+//                              everyone's seeks, experience(me) against everyone's experience; each candidate gets
+//                              all three scores.
+//
+// Scores (cosine similarities of L2-normalised vectors, in [-1, 1]; null when either side has no text for a facet):
+//   goalFitAB            = seeks(A) · offers(B)   — B can help with what A (the asking member) looks for
+//   goalFitBA            = seeks(B) · offers(A)   — A can help with what B looks for
+//   experienceSimilarity = experience(A) · experience(B)
+import type pg from 'pg';
+import type { Logger } from '../../core/logger.js';
+import { inTransaction } from '../../db/queryable.js';
+import { dot, EMBEDDING_FACETS, facetTexts, textSha256, type EmbeddingFacet, type ProfileEmbedder, type ProfileTexts } from './embedder.js';
+import { parseVectorLiteral, toVectorLiteral, type MatchingVectorIndex } from './vector-index.js';
+
+export interface EmbeddingServiceOptions {
+  db: pg.Pool;
+  index: MatchingVectorIndex;
+  /** The embedder, loaded lazily on the first profile that needs embedding (e.g. () => sharedProfileEmbedder(dir)). */
+  embedder: () => Promise<ProfileEmbedder>;
+  log?: Logger;
+}
+
+export interface ReembedResult {
+  /** Facets embedded and written now. */
+  updated: EmbeddingFacet[];
+  /** Facets whose text (and model) were unchanged: nothing done. */
+  unchanged: EmbeddingFacet[];
+  /** Facets that lost their text: row and index entry removed. */
+  removed: EmbeddingFacet[];
+}
+
+export interface MatchCandidate {
+  memberId: string;
+  goalFitAB: number | null;
+  goalFitBA: number | null;
+  experienceSimilarity: number | null;
+  /** A default blend for pre-ranking: 0.35·goalFitAB + 0.35·goalFitBA + 0.3·experienceSimilarity (missing = 0). */
+  embeddingScore: number;
+}
+
+export interface CandidateOptions {
+  /** Never returned (the member is always excluded). */
+  exclude?: ReadonlySet<string>;
+  /** Neighbours fetched per facet query before the union is scored (default max(k, 50)). */
+  fanout?: number;
+}
+
+export type MemberVectors = Partial<Record<EmbeddingFacet, Float32Array>>;
+
+export class EmbeddingService {
+  readonly #db: pg.Pool;
+  readonly #index: MatchingVectorIndex;
+  readonly #embedder: () => Promise<ProfileEmbedder>;
+  readonly #log: Logger | undefined;
+  /** One re-embed at a time per member, so the table and the index see a member's changes in the same order. */
+  readonly #queue = new Map<string, Promise<unknown>>();
+
+  constructor(opts: EmbeddingServiceOptions) {
+    this.#db = opts.db;
+    this.#index = opts.index;
+    this.#embedder = opts.embedder;
+    this.#log = opts.log;
+  }
+
+  get index(): MatchingVectorIndex {
+    return this.#index;
+  }
+
+  /** The hook for the profile service's onProfileChanged. */
+  readonly onProfileChanged = (memberId: string, texts: ProfileTexts): Promise<ReembedResult> => this.reembed(memberId, texts);
+
+  reembed(memberId: string, texts: ProfileTexts): Promise<ReembedResult> {
+    const id = memberId.toLowerCase();
+    return this.#serial(id, () => this.#reembed(id, texts));
+  }
+
+  /** Drops a member's vectors (deleted account, or no longer matchable if the lead wants them out of the index). */
+  removeMember(memberId: string): Promise<void> {
+    const id = memberId.toLowerCase();
+    return this.#serial(id, async () => {
+      await this.#db.query('DELETE FROM member_embeddings WHERE member_id = $1', [id]);
+      this.#index.remove(id);
+    });
+  }
+
+  async #reembed(memberId: string, texts: ProfileTexts): Promise<ReembedResult> {
+    const model = this.#index.model;
+    const wanted = facetTexts(texts);
+    const { rows } = await this.#db.query<{ facet: EmbeddingFacet; model: string; sha: string }>(
+      'SELECT facet, model, text_sha256 AS sha FROM member_embeddings WHERE member_id = $1',
+      [memberId],
+    );
+    const have = new Map(rows.map((r) => [r.facet, r]));
+    const result: ReembedResult = { updated: [], unchanged: [], removed: [] };
+    const shas = {} as Record<EmbeddingFacet, string>;
+    for (const facet of EMBEDDING_FACETS) {
+      const text = wanted[facet];
+      const row = have.get(facet);
+      if (text === '') {
+        if (row) result.removed.push(facet);
+        continue;
+      }
+      shas[facet] = textSha256(model, text);
+      if (row && row.model === model && row.sha === shas[facet]) {
+        result.unchanged.push(facet);
+        // The row is right; make sure the index agrees (e.g. after a rebuild raced a write).
+        if (!this.#index.has(facet, memberId)) {
+          const v = await this.#rowVector(memberId, facet);
+          if (v) this.#index.upsert(facet, memberId, v, row.sha);
+        }
+      } else result.updated.push(facet);
+    }
+    if (result.updated.length === 0 && result.removed.length === 0) return result;
+
+    const vectors = result.updated.length > 0 ? await (await this.#embedder()).embedProfile(texts, result.updated) : null;
+    await inTransaction(this.#db, async (tx) => {
+      for (const facet of result.updated) {
+        await tx.query(
+          `INSERT INTO member_embeddings (member_id, facet, model, embedding, text_sha256, updated_at)
+           VALUES ($1, $2, $3, $4::vector, $5, now())
+           ON CONFLICT (member_id, facet) DO UPDATE SET model = EXCLUDED.model, embedding = EXCLUDED.embedding,
+             text_sha256 = EXCLUDED.text_sha256, updated_at = now()`,
+          [memberId, facet, model, toVectorLiteral(vectors![facet]!), shas[facet]],
+        );
+      }
+      if (result.removed.length > 0) {
+        await tx.query('DELETE FROM member_embeddings WHERE member_id = $1 AND facet = ANY($2::text[])', [memberId, result.removed]);
+      }
+    });
+    for (const facet of result.updated) this.#index.upsert(facet, memberId, vectors![facet]!, shas[facet]);
+    for (const facet of result.removed) this.#index.remove(memberId, facet);
+    this.#log?.debug({ memberId, ...result }, 'matching embeddings updated');
+    return result;
+  }
+
+  async #rowVector(memberId: string, facet: EmbeddingFacet): Promise<Float32Array | null> {
+    const { rows } = await this.#db.query<{ v: string }>('SELECT embedding::text AS v FROM member_embeddings WHERE member_id = $1 AND facet = $2', [memberId, facet]);
+    return rows[0] ? parseVectorLiteral(rows[0].v) : null;
+  }
+
+  /** A member's vectors by facet (from the index; from the table for a facet the index does not hold). */
+  async vectorsOf(memberId: string): Promise<MemberVectors> {
+    const id = memberId.toLowerCase();
+    const out: MemberVectors = {};
+    const missing: EmbeddingFacet[] = [];
+    for (const facet of EMBEDDING_FACETS) {
+      const v = this.#index.vectorOf(facet, id);
+      if (v) out[facet] = v;
+      else missing.push(facet);
+    }
+    if (missing.length > 0) {
+      const { rows } = await this.#db.query<{ facet: EmbeddingFacet; v: string }>(
+        'SELECT facet, embedding::text AS v FROM member_embeddings WHERE member_id = $1 AND model = $2 AND facet = ANY($3::text[])',
+        [id, this.#index.model, missing],
+      );
+      for (const r of rows) out[r.facet] = parseVectorLiteral(r.v);
+    }
+    return out;
+  }
+
+  /** Scores of one pair (A = `a`, the asking member), e.g. for a round's edge weights. */
+  async pairScores(a: string, b: string): Promise<Omit<MatchCandidate, 'memberId'>> {
+    const [va, vb] = await Promise.all([this.vectorsOf(a), this.vectorsOf(b)]);
+    return scorePair(va, vb);
+  }
+
+  /**
+   * Up to k candidates for `memberId` by embeddings alone, best embeddingScore first. The member is never among
+   * them; neither is anyone in `exclude`. Callers filter further (gating, blocks, availability) — ask for more than
+   * they show.
+   */
+  async candidates(memberId: string, k: number, opts: CandidateOptions = {}): Promise<MatchCandidate[]> {
+    if (!Number.isInteger(k) || k < 0) throw new TypeError('k must be a non-negative integer');
+    const id = memberId.toLowerCase();
+    const me = await this.vectorsOf(id);
+    const exclude = new Set([...(opts.exclude ?? [])].map((x) => x.toLowerCase()));
+    exclude.add(id);
+    const fanout = opts.fanout ?? Math.max(k, 50);
+    const found = new Set<string>();
+    const queries: [EmbeddingFacet, EmbeddingFacet][] = [
+      ['seeks', 'offers'],
+      ['offers', 'seeks'],
+      ['experience', 'experience'],
+    ];
+    for (const [mine, theirs] of queries) {
+      const v = me[mine];
+      if (!v) continue;
+      for (const n of this.#index.nearest(theirs, v, fanout, { exclude })) found.add(n.memberId);
+    }
+    const out: MatchCandidate[] = [];
+    for (const other of found) {
+      const them: MemberVectors = {};
+      for (const facet of EMBEDDING_FACETS) {
+        const v = this.#index.vectorOf(facet, other);
+        if (v) them[facet] = v;
+      }
+      out.push({ memberId: other, ...scorePair(me, them) });
+    }
+    out.sort((x, y) => y.embeddingScore - x.embeddingScore || (x.memberId < y.memberId ? -1 : 1));
+    return out.slice(0, k);
+  }
+
+  /**
+   * How well free texts (a room's title, description and topics) fit a member: cosine of each text against the
+   * member's seeks and experience vectors (null where the member has none).
+   */
+  async scoreTexts(memberId: string, texts: readonly string[]): Promise<{ seeks: number | null; experience: number | null }[]> {
+    const me = await this.vectorsOf(memberId);
+    if (texts.length === 0) return [];
+    const vecs = await (await this.#embedder()).embedTexts(texts);
+    return vecs.map((v) => ({ seeks: me.seeks ? dot(me.seeks, v) : null, experience: me.experience ? dot(me.experience, v) : null }));
+  }
+
+  async #serial<T>(memberId: string, work: () => Promise<T>): Promise<T> {
+    const prev = this.#queue.get(memberId) ?? Promise.resolve();
+    const next = prev.catch(() => undefined).then(work);
+    this.#queue.set(memberId, next);
+    try {
+      return await next;
+    } finally {
+      if (this.#queue.get(memberId) === next) this.#queue.delete(memberId);
+    }
+  }
+}
+
+export function scorePair(a: MemberVectors, b: MemberVectors): Omit<MatchCandidate, 'memberId'> {
+  const goalFitAB = a.seeks && b.offers ? dot(a.seeks, b.offers) : null;
+  const goalFitBA = b.seeks && a.offers ? dot(b.seeks, a.offers) : null;
+  const experienceSimilarity = a.experience && b.experience ? dot(a.experience, b.experience) : null;
+  const embeddingScore = 0.35 * (goalFitAB ?? 0) + 0.35 * (goalFitBA ?? 0) + 0.3 * (experienceSimilarity ?? 0);
+  return { goalFitAB, goalFitBA, experienceSimilarity, embeddingScore };
+}
