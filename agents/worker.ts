@@ -32,6 +32,7 @@ export function startWorker(config: Config, log: Logger): RunningWorker {
       host: '127.0.0.1',
       production: true,
       numIdleProcesses: 1,
+      loadThreshold: config.agent.loadThreshold,
       // A job process loads the VAD, the speech model and the harm classifier before it takes a room: ~7 s alone
       // on this class of machine, several times that on a busy one. The framework's default (10 s) kills it midway.
       initializeProcessTimeout: 90_000,

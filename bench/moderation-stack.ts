@@ -64,7 +64,8 @@ async function speakerInRoom(env: TestStack, title: string): Promise<{ speaker: 
 }
 
 async function memory(mode: 'shared' | 'per_job', talk: Float32Array): Promise<{ mode: string; rssMbByRooms: number[]; perAddedRoomMb: number }> {
-  const env = await startTestStack({ workers: 1, env: { AGENT_INFERENCE: mode } });
+  // Load threshold 1: the worker keeps taking rooms however busy the CPU is; what is measured is memory, not dispatch.
+  const env = await startTestStack({ workers: 1, env: { AGENT_INFERENCE: mode, AGENT_LOAD_THRESHOLD: '1' } });
   const speakers: SpeakingParticipant[] = [];
   let talking = true;
   try {
@@ -95,7 +96,7 @@ async function memory(mode: 'shared' | 'per_job', talk: Float32Array): Promise<{
 }
 
 async function latency(): Promise<Record<string, { n: number; utteranceMs: number[]; notifyMs: number[]; p50: number; p95: number }>> {
-  const env = await startTestStack({ workers: 1 });
+  const env = await startTestStack({ workers: 1, env: { AGENT_LOAD_THRESHOLD: '1' } });
   const out: Record<string, { n: number; utteranceMs: number[]; notifyMs: number[]; p50: number; p95: number }> = {};
   const connected: SpeakingParticipant[] = [];
   try {

@@ -47,6 +47,8 @@ const EnvSchema = z.object({
   // shared: the speech model and classifier load once per worker (its inference process); per_job: once per room's
   // job process, as before — kept as the baseline bench/agent-memory.ts measures against.
   AGENT_INFERENCE: z.enum(['shared', 'per_job']).default('shared'),
+  // Above this CPU load (0-1) a worker tells LiveKit it takes no new rooms (the @livekit/agents default is 0.7).
+  AGENT_LOAD_THRESHOLD: z.coerce.number().gt(0).max(1).default(0.7),
   AGENT_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(0),
 
   STT_MODEL: z.string().min(1).default('moonshine-base-en'),
@@ -131,7 +133,7 @@ export interface Config {
     version: string;
   };
   api: { host: string; port: number; publicUrl: string };
-  agent: { name: string; workers: number; httpPort: number; inference: 'shared' | 'per_job' };
+  agent: { name: string; workers: number; httpPort: number; inference: 'shared' | 'per_job'; loadThreshold: number };
   stt: {
     model: string;
     backend: 'local' | 'openai';
@@ -234,7 +236,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       version: LIVEKIT_VERSION,
     },
     api: { host: e.API_HOST, port: e.API_PORT, publicUrl: e.PUBLIC_API_URL ?? `http://${apiHostForUrl}:${e.API_PORT}` },
-    agent: { name: e.AGENT_NAME, workers: e.AGENT_WORKERS, httpPort: e.AGENT_HTTP_PORT, inference: e.AGENT_INFERENCE },
+    agent: { name: e.AGENT_NAME, workers: e.AGENT_WORKERS, httpPort: e.AGENT_HTTP_PORT, inference: e.AGENT_INFERENCE, loadThreshold: e.AGENT_LOAD_THRESHOLD },
     stt: {
       model: e.STT_MODEL,
       backend: e.STT_BACKEND,

@@ -47,6 +47,8 @@ export async function startTestStack(
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
     // Tests run on a loaded machine: a command waits long enough for a healthy LiveKit to carry out its effects.
     STAGE_EFFECT_WAIT_MS: '10000',
+    // A busy test machine must not make the one worker refuse rooms (dispatch under load is not what tests check).
+    AGENT_LOAD_THRESHOLD: '1',
     // Test files sign up dozens of members from one address and open many rooms per host; the quota tests pass
     // their own small limits through options.env.
     ...GENEROUS_QUOTAS,
