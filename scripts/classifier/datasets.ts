@@ -28,7 +28,9 @@ export interface DataFile {
 }
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const PROFESSIONAL_TRAIN = path.join(repoRoot, 'models/classifier/data/professional-v1.jsonl');
+/** The professional training set: v2 is v1 (kept as written) plus 790 lines added for harm-head-minilm-v2. */
+export const PROFESSIONAL_TRAIN = path.join(repoRoot, 'models/classifier/data/professional-v2.jsonl');
+export const PROFESSIONAL_TRAIN_V1 = path.join(repoRoot, 'models/classifier/data/professional-v1.jsonl');
 export const PROFESSIONAL_TEST = path.join(repoRoot, 'models/classifier/data/professional-test-v1.jsonl');
 
 export function defaultEvalTextDir(): string {
@@ -234,8 +236,8 @@ function loadProfessionalFile(r: DatasetReader, file: string, source: string, sp
 }
 
 /** The professional training set, with a seeded 25% held out for threshold calibration. */
-export function loadProfessional(r: DatasetReader): Example[] {
-  return loadProfessionalFile(r, PROFESSIONAL_TRAIN, 'professional', (id) => (hashUnit(`professional:${id}`, SEED) < 0.25 ? 'val' : 'train'));
+export function loadProfessional(r: DatasetReader, file = PROFESSIONAL_TRAIN): Example[] {
+  return loadProfessionalFile(r, file, 'professional', (id) => (hashUnit(`professional:${id}`, SEED) < 0.25 ? 'val' : 'train'));
 }
 
 /** The held-out professional test set: never trained or calibrated on. */

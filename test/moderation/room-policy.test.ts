@@ -1,5 +1,8 @@
 import fs from 'node:fs/promises';
+import path from 'node:path';
 import test from 'ava';
+import { REPO_ROOT } from '../../models/classifier/head-file.js';
+import { DEFAULT_HARM_CLASSIFIER_ID, getTrainedModelSpec } from '../../models/registry.js';
 import {
   PLATFORM_DEFAULT_POLICY,
   PLATFORM_FLOOR_CATEGORIES,
@@ -36,7 +39,7 @@ test('the platform default policy: calibrated thresholds, default actions, self_
 });
 
 test('the built-in thresholds are the shipped head file\'s calibrated ones', async (t) => {
-  const head = JSON.parse(await fs.readFile(new URL('../../models/classifier/heads/harm-head-minilm-v1.json', import.meta.url), 'utf8')) as { thresholds: Record<string, number> };
+  const head = JSON.parse(await fs.readFile(path.join(REPO_ROOT, getTrainedModelSpec(DEFAULT_HARM_CLASSIFIER_ID).repoPath), 'utf8')) as { thresholds: Record<string, number> };
   const ours = Object.fromEntries(Object.entries(PLATFORM_DEFAULT_POLICY.categories).map(([c, p]) => [c, p.threshold]));
   t.deepEqual(ours, head.thresholds);
 });
