@@ -502,6 +502,8 @@ export class MatchingVectorIndex {
         return { reason: 'graph file missing' };
       }
       if (sha !== meta.hnswSha256) return { reason: 'corrupt graph file (sha256 mismatch)' };
+      // hnswlib cannot grow an index it read back empty ("failed to allocate base layer"): start an empty one anew.
+      if (n === 0) return { reason: 'empty on disk' };
       const hnsw = new HierarchicalNSW('ip', this.dim);
       await hnsw.readIndex(graph, true);
       const f = new FacetIndex(facet, this.dim, this.params, hnsw);

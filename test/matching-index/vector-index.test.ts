@@ -260,3 +260,18 @@ test('brute-force top-k over a matrix', (t) => {
   const sims = rows.map((r, i) => ({ i, s: r.reduce((a, x, d) => a + x * q[d]!, 0) })).sort((a, b) => b.s - a.s);
   t.deepEqual(top.map((x) => x.label), sims.slice(0, 5).map((x) => x.i));
 });
+
+test('embedded: an index saved while empty opens again and takes its first member', async (t) => {
+  const db = await createTestDatabase('embedded');
+  t.teardown(() => db.close());
+  const dir = await tmpDir(t);
+  const first = await MatchingVectorIndex.open({ db: db.pool, dir });
+  await first.persist();
+  await first.close();
+  const again = await MatchingVectorIndex.open({ db: db.pool, dir });
+  t.teardown(() => again.close());
+  const [id] = await insertMembers(db.pool, 1);
+  const v = randomUnitVector(prng(7));
+  await put(db, again, 'offers', id!, v, sha('first'));
+  t.deepEqual((await again.nearest('offers', v, 1)).map((h) => h.memberId), [id]);
+});
