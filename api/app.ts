@@ -19,6 +19,7 @@ import { moderationRoutes } from './routes/moderation.js';
 import { decisionRoutes } from './routes/decisions.js';
 import { roomSafetyRoutes } from './routes/room-safety.js';
 import { matchingProfileRoutes } from './routes/matching-profile.js';
+import { matchingSuggestionRoutes } from './routes/matching-suggestions.js';
 
 export interface AppOptions {
   /** Extra route modules (e.g. webhooks) mounted with the same machinery. */
@@ -27,7 +28,7 @@ export interface AppOptions {
 }
 
 export function allRoutes(s: ApiServices, extra: RouteDef[] = []): RouteDef[] {
-  return [...healthRoutes(s), ...authRoutes(s), ...roomRoutes(s), ...stageRoutes(s), ...memberRoutes(s), ...groupRoutes(s), ...adminRoutes(s), ...moderationRoutes(s), ...decisionRoutes(s), ...roomSafetyRoutes(s), ...matchingProfileRoutes(s), ...extra];
+  return [...healthRoutes(s), ...authRoutes(s), ...roomRoutes(s), ...stageRoutes(s), ...memberRoutes(s), ...groupRoutes(s), ...adminRoutes(s), ...moderationRoutes(s), ...decisionRoutes(s), ...roomSafetyRoutes(s), ...matchingProfileRoutes(s), ...matchingSuggestionRoutes(s), ...extra];
 }
 
 export function createApp(s: ApiServices, options: AppOptions): Koa {
@@ -68,8 +69,9 @@ export function createApp(s: ApiServices, options: AppOptions): Koa {
         try {
           result = await def.handler({ ...input, auth, ctx });
         } catch (err) {
-          // Bad input loses nothing and costs nothing: a 400 from the handler gives its quota unit back.
-          if (def.quota && (err instanceof ApiError ? err : toApiErrorFromEngine(err))?.status === 400) {
+          // Bad input loses nothing and costs nothing: a 400 (or an upload refused unread: 413 too large, 415 not a
+          // type it takes) gives its quota unit back.
+          if (def.quota && [400, 413, 415].includes((err instanceof ApiError ? err : toApiErrorFromEngine(err))?.status ?? 0)) {
             await s.quotas.refund(def.quota.name, quotaKey(def.quota, ctx.ip, auth?.memberId, input.params));
           }
           throw err;
