@@ -10,6 +10,10 @@ import type { TranscriptStore } from '../engine/transcripts/transcript-store.js'
 import type { ModerationService } from '../engine/moderation/moderation-service.js';
 import type { RoomFeed } from '../engine/moderation/room-feed.js';
 import type { MatchingProfileService } from '../engine/matching/matching-profile-service.js';
+import type { EmbeddingService } from '../engine/matching/embedding-service.js';
+import type { NotificationService } from '../engine/matching/notification-service.js';
+import type { RoomsForYou } from '../engine/matching/rooms-for-you.js';
+import type { SuggestionService } from '../engine/matching/suggestion-service.js';
 import type { HealthCheck } from './health-check.js';
 
 export interface ApiServices {
@@ -30,6 +34,14 @@ export interface ApiServices {
   quotas: Quotas;
   /** Matching profiles: profile, availability, opt-in, gating status, photo and intro uploads. */
   matchingProfiles: MatchingProfileService;
+  /** Matching embeddings (member_embeddings + the in-process hnswlib index), re-embedded on profile changes. */
+  embeddings: EmbeddingService;
+  /** Suggestions with reasons, accept / decline / snooze, match rooms. */
+  matchingSuggestions: SuggestionService;
+  /** The in-app notification feed. */
+  notifications: NotificationService;
+  /** GET /v1/rooms?order=for_you. */
+  roomsForYou: RoomsForYou;
 }
 
 export type { Principal };

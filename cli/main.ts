@@ -1,4 +1,4 @@
-// `roundtable <command>`: start | worker | migrate | models | moderate | transcribe. One entry for people, scripts and compose files.
+// `roundtable <command>`: start | worker | migrate | models | moderate | transcribe | grant-role | round | import-members. One entry for people, scripts and compose files.
 import { ConfigError, loadConfig, type Config } from '../core/config.js';
 import { createLogger } from '../core/logger.js';
 
@@ -14,6 +14,10 @@ commands:
                      transcribe WAV/FLAC files with the local speech model
   grant-role <email> <trust_safety|admin>...
                      give a member platform roles (how the first admin is made)
+  round [--dry-run] [--json]
+                     pair every opted-in matchable member (Donut-style); creates suggestions both ways
+  import-members <file.jsonl> [--no-embed]
+                     import members with matching profiles (README: line format); all or nothing
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -80,6 +84,14 @@ async function main(argv: string[]): Promise<number> {
       } finally {
         await db.close();
       }
+    }
+    case 'round': {
+      const { roundCommand } = await import('./matching.js');
+      return roundCommand(rest, config, log, { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) });
+    }
+    case 'import-members': {
+      const { importMembersCommand } = await import('./matching.js');
+      return importMembersCommand(rest, config, log, { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) });
     }
     case 'models': {
       const { modelsCommand } = await import('./models.js');

@@ -35,6 +35,14 @@ import { RoomPolicyStore } from '../engine/moderation/room-policy-store.js';
 import { resolveModelFiles } from '../models/fetch.js';
 import { MatchingProfileService } from '../engine/matching/matching-profile-service.js';
 import { loadIntroModels } from '../engine/matching/intro-models.js';
+import path from 'node:path';
+import type { ApiServices } from '../api/context.js';
+import { sharedProfileEmbedder } from '../engine/matching/embedder.js';
+import { EmbeddingService } from '../engine/matching/embedding-service.js';
+import { NotificationService } from '../engine/matching/notification-service.js';
+import { RoomsForYou } from '../engine/matching/rooms-for-you.js';
+import { SuggestionService } from '../engine/matching/suggestion-service.js';
+import { MatchingVectorIndex } from '../engine/matching/vector-index.js';
 
 const CLI_MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 
@@ -45,6 +53,8 @@ export interface RunningStack {
   workers: ChildProcess[];
   /** Resolves when every agent worker has registered with LiveKit (rooms created before that wait for a worker). */
   workersRegistered: Promise<void>;
+  /** The engine services the API was given (tests drive the matching services and their clocks through them). */
+  services: ApiServices;
   stop(): Promise<void>;
 }
 
@@ -183,6 +193,18 @@ export async function startStack(config: Config, log: Logger, options: StackOpti
       }),
     };
     stops.push(() => services.matchingProfiles.close());
+    // Matching: embeddings (table + hnswlib index persisted under the data dir, rebuilt from the table when stale),
+    // re-embedded after every profile change; suggestions, notifications and "rooms for you" on top.
+    const matchingIndex = await MatchingVectorIndex.open({ db: database.pool, dir: path.join(config.dirs.data, 'matching-index'), log });
+    stops.push(() => matchingIndex.close());
+    const embedder = () => sharedProfileEmbedder(config.dirs.models);
+    const embeddings = new EmbeddingService({ db: database.pool, index: matchingIndex, embedder, log });
+    services.matchingProfiles.onProfileChanged((memberId, texts) => embeddings.reembed(memberId, texts));
+    const notifications = new NotificationService(database.pool);
+    const matchingSuggestions = new SuggestionService({ pool: database.pool, profiles: services.matchingProfiles, embeddings, notifications, log });
+    matchingSuggestions.startSweeper(5 * 60_000);
+    stops.push(async () => matchingSuggestions.stopSweeper());
+    const roomsForYou = new RoomsForYou({ pool: database.pool, rooms: services.rooms, embeddings, embedder });
     const moderation = new ModerationService({
       pool: database.pool,
       rooms: services.rooms,
@@ -227,7 +249,8 @@ export async function startStack(config: Config, log: Logger, options: StackOpti
     });
     retention.start();
     stops.push(() => retention.stop());
-    const app = createApp(services, { idempotency: new IdempotencyStore(database.pool), extraRoutes: liveKitWebhookRoutes(services, liveKitEvents) });
+    const apiServices: ApiServices = { ...services, embeddings, matchingSuggestions, notifications, roomsForYou };
+    const app = createApp(apiServices, { idempotency: new IdempotencyStore(database.pool), extraRoutes: liveKitWebhookRoutes(apiServices, liveKitEvents) });
     const httpServer = http.createServer(app.callback());
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', reject);
@@ -260,7 +283,7 @@ export async function startStack(config: Config, log: Logger, options: StackOpti
     workersRegistered.catch(() => undefined); // reported through /healthz and to callers that await it
     stops.push(() => Promise.all(workers.map((w) => stopChild(w))).then(() => undefined));
 
-    return { apiUrl: config.api.publicUrl, livekitUrl: config.livekit.url, database, workers, workersRegistered, stop };
+    return { apiUrl: config.api.publicUrl, livekitUrl: config.livekit.url, database, workers, workersRegistered, services: apiServices, stop };
   } catch (err) {
     await stop();
     throw err;

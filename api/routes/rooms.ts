@@ -31,6 +31,7 @@ const RoomList = z.object({
   groupId: z.uuid().optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().regex(/^(-?\d{1,16}_)?\d{1,18}$/, 'must be a cursor from a previous page').optional(),
+  order: z.enum(['default', 'for_you']).default('default'),
 });
 const Join = z.object({
   acceptTranscription: z.literal(true, 'must be true: speech on stage is transcribed for safety'),
@@ -86,12 +87,17 @@ export function roomRoutes(s: ApiServices): RouteDef[] {
       method: 'get',
       path: '/v1/rooms',
       operationId: 'listRooms',
-      summary: 'Discover live rooms (newest first) or upcoming ones (soonest first) you may see, by topic or group',
+      summary:
+        'Discover live rooms (newest first) or upcoming ones (soonest first) you may see, by topic or group; order=for_you ranks live and upcoming rooms together by your matching profile (status and cursor are ignored, one page)',
       tag: 'rooms',
       auth: 'member',
       query: RoomList,
       responses: { 200: { description: 'a page of rooms', schema: z.object({ items: z.array(Room), nextCursor: z.string().nullable() }) } },
-      handler: async ({ query, auth }) => ({ body: await s.rooms.discover(auth, query) }),
+      handler: async ({ query, auth }) => {
+        const { order, ...q } = query;
+        if (order === 'for_you') return { body: await s.roomsForYou.rank(auth, { topic: q.topic, groupId: q.groupId, limit: q.limit }) };
+        return { body: await s.rooms.discover(auth, q) };
+      },
     }),
     defineRoute<P, undefined, undefined, Principal>({
       method: 'get',

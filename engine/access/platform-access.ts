@@ -2,7 +2,7 @@
 // alone. Room actions live in authorize.ts; both are the only places that say who may do what.
 import { type PlatformRole, isPlatformRole } from './roles.js';
 
-export const PLATFORM_ACTIONS = ['staff.console', 'platform.set_roles', 'group.view_private_members', 'moderation.review', 'audit.read'] as const;
+export const PLATFORM_ACTIONS = ['staff.console', 'platform.set_roles', 'group.view_private_members', 'moderation.review', 'audit.read', 'matching.participate'] as const;
 export type PlatformAction = (typeof PLATFORM_ACTIONS)[number];
 
 const STAFF: readonly PlatformRole[] = ['trust_safety', 'admin'];
@@ -13,6 +13,8 @@ const STAFF: readonly PlatformRole[] = ['trust_safety', 'admin'];
  * - group.view_private_members: staff may see a private group's members (reports about a group need it).
  * - moderation.review: the case queue, case detail, decisions, appeals, transcript search and evidence audio.
  * - audit.read: the audit log (who did what to whom), for the staff who answer for it.
+ * - matching.participate: see and answer your own suggestions, notifications and match rooms (every member; whose
+ *   suggestion it is, is checked on the row: someone else's reads as not found).
  */
 export const PLATFORM_ACCESS_TABLE: Readonly<Record<PlatformAction, readonly PlatformRole[]>> = {
   'staff.console': STAFF,
@@ -20,6 +22,7 @@ export const PLATFORM_ACCESS_TABLE: Readonly<Record<PlatformAction, readonly Pla
   'group.view_private_members': STAFF,
   'moderation.review': STAFF,
   'audit.read': STAFF,
+  'matching.participate': ['member', 'trust_safety', 'admin'],
 };
 
 export type PlatformDecision = { allowed: true; via: PlatformRole } | { allowed: false; code: 'role_forbidden'; reason: string };

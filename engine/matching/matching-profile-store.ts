@@ -48,7 +48,7 @@ const SELECT = `
          p.time_zone, p.availability, COALESCE(p.opted_in, false) AS opted_in, p.updated_at,
          ph.width AS photo_width, ph.height AS photo_height, ph.face_score, ph.created_at AS photo_at,
          i.duration_ms AS intro_ms, i.transcript AS intro_transcript, i.media_type AS intro_type, i.created_at AS intro_at,
-         ((SELECT count(*) FROM connections c WHERE c.member_low = m.id) + (SELECT count(*) FROM connections c WHERE c.member_high = m.id))::int AS connections
+         GREATEST(((SELECT count(*) FROM connections c WHERE c.member_low = m.id) + (SELECT count(*) FROM connections c WHERE c.member_high = m.id))::int, COALESCE(p.imported_connections, 0)) AS connections
     FROM members m
     LEFT JOIN matching_profiles p ON p.member_id = m.id
     LEFT JOIN member_photos ph ON ph.member_id = m.id

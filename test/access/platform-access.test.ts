@@ -25,6 +25,7 @@ test('the platform table, written out: who may do what', (t) => {
     'group.view_private_members': ['trust_safety', 'admin'],
     'moderation.review': ['trust_safety', 'admin'],
     'audit.read': ['trust_safety', 'admin'],
+    'matching.participate': ['member', 'trust_safety', 'admin'],
   };
   t.deepEqual(Object.keys(expected).sort(), [...PLATFORM_ACTIONS].sort());
   for (const [action, roles] of Object.entries(expected)) {

@@ -91,6 +91,11 @@ const cases: Case[] = [
   { as: 'member', name: 'availability range ending before it starts', method: 'PUT', path: '/v1/me/matching/availability', body: { timeZone: 'Europe/Rome', availability: { ranges: [{ day: 'mon', start: '11:00', end: '09:30' }] } }, field: 'body.availability.ranges.0.end' },
   { as: 'member', name: 'availability with an unknown preset', method: 'PUT', path: '/v1/me/matching/availability', body: { timeZone: 'Europe/Rome', availability: { parts: ['lunchtimes'] } }, field: 'body.availability.parts.0' },
   { as: 'member', name: 'member photo with a malformed id', method: 'GET', path: '/v1/members/42/photo', field: 'params.memberId' },
+  // matching suggestions and notifications
+  { as: 'member', name: 'snooze for zero days', method: 'POST', path: '/v1/me/matching/suggestions/00000000-0000-4000-8000-000000000000/snooze', body: { days: 0 }, field: 'body.days' },
+  { as: 'member', name: 'snooze with an unknown field', method: 'POST', path: '/v1/me/matching/suggestions/00000000-0000-4000-8000-000000000000/snooze', body: { days: 2, forever: true }, field: 'body.forever' },
+  { as: 'member', name: 'accept a suggestion id that is not a uuid', method: 'POST', path: '/v1/me/matching/suggestions/abc/accept', field: 'params.id' },
+  { as: 'member', name: 'notifications with a bad cursor', method: 'GET', path: '/v1/me/notifications?cursor=x', field: 'query.cursor' },
   { as: 'member', name: 'photo upload as image/gif', method: 'POST', path: '/v1/me/matching/photo', body: 'GIF89a', headers: { 'content-type': 'image/gif' }, field: 'header.Content-Type', status: 415, code: 'unsupported_media_type' },
   // admin
   { as: 'admin', name: 'set an unknown platform role', method: 'PUT', path: '/v1/admin/members/OTHER/roles', body: { roles: ['root'] }, field: 'body.roles.0' },

@@ -1,0 +1,231 @@
+// Suggestions bench (JSON on stdout and in bench/results/matching-<date>.json):
+//  1. quality — bench/data/matching-scenarios-v1.jsonl (40 members in 20 pairs with a known good partner each,
+//     written for this bench): real embeddings from the local encoder, then every member's suggestions (top 5)
+//     through SuggestionService: share whose known partner is in their top 5; share of suggestions that are gated
+//     (the candidate is matchable) and overlap ≥ 30 min.
+//  2. embedding throughput — profiles per second embedding the scenario profiles on one thread, and re-embedding
+//     them unchanged (sha256 reuse: nothing is encoded again).
+//  3. scale — N members (default 10,000) with SYNTHETIC 384-d vectors (clustered, seeded) straight in
+//     member_embeddings and profiles in SQL (all gated: photo, intro and connections set in the tables, opted in,
+//     zones and availabilities from a few common patterns); the suggestions read for a sample of members: p50/p95 of
+//     the first read (ranks and stores 5 suggestions) and of a steady read (already full); then a dry-run round
+//     over all N (time).
+//
+//   node --import tsx bench/matching.ts [--members 10000] [--sample 200] [--out FILE]
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { randomUUID } from 'node:crypto';
+import { pino } from 'pino';
+import { loadConfig } from '../core/config.js';
+import { sharedProfileEmbedder, EMBEDDING_DIM, textSha256, MATCHING_EMBEDDING_MODEL } from '../engine/matching/embedder.js';
+import { EmbeddingService } from '../engine/matching/embedding-service.js';
+import { MatchingProfileService } from '../engine/matching/matching-profile-service.js';
+import { NotificationService } from '../engine/matching/notification-service.js';
+import { RoundService } from '../engine/matching/round-service.js';
+import { SuggestionService } from '../engine/matching/suggestion-service.js';
+import { MatchingVectorIndex, toVectorLiteral } from '../engine/matching/vector-index.js';
+import { SanctionStore } from '../engine/sanctions/sanction-store.js';
+import { SocialService } from '../engine/social/index.js';
+import { overlap } from '../matcher/availability.js';
+import { createTestDatabase } from '../test/support/database.js';
+import type { Database } from '../db/database.js';
+
+const { values } = parseArgs({ options: { members: { type: 'string', default: '10000' }, sample: { type: 'string', default: '200' }, out: { type: 'string' } } });
+const N = Number(values.members);
+const SAMPLE = Number(values.sample);
+const config = loadConfig();
+const quiet = pino({ level: 'silent' });
+const log = (s: string) => process.stderr.write(`[bench matching ${new Date().toISOString().slice(11, 19)}] ${s}\n`);
+const SCENARIOS = fileURLToPath(new URL('./data/matching-scenarios-v1.jsonl', import.meta.url));
+
+interface Scenario {
+  id: string;
+  partner: string;
+  displayName: string;
+  headline: string;
+  experience: { role: string; company: string; years: number; description: string }[];
+  skills: string[];
+  offers: string[];
+  seeks: string[];
+  languages: string[];
+  timeZone: string;
+  availability: object;
+}
+
+function pct(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return Math.round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! * 10) / 10;
+}
+
+async function services(db: Database, index: MatchingVectorIndex) {
+  const profiles = new MatchingProfileService({ pool: db.pool, limits: config.matching, restrictions: new SanctionStore(db.pool), blocks: new SocialService(db.pool), introModels: () => Promise.reject(new Error('unused')) });
+  const embeddings = new EmbeddingService({ db: db.pool, index, embedder: () => sharedProfileEmbedder(config.dirs.models) });
+  const suggestions = new SuggestionService({ pool: db.pool, profiles, embeddings, notifications: new NotificationService(db.pool) });
+  const rounds = new RoundService({ pool: db.pool, profiles, embeddings, suggestions });
+  return { profiles, embeddings, suggestions, rounds };
+}
+
+/** Members with gated profiles (photo, intro, connections in the tables), in batches. */
+async function insertMembers(db: Database, rows: { id: string; name: string; headline: string; experience: object[]; offers: string[]; seeks: string[]; languages: string[]; zone: string; availability: object }[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 1000) {
+    const b = rows.slice(i, i + 1000);
+    await db.pool.query(`INSERT INTO members (id, email, password_hash, display_name) SELECT id, id::text || '@bench.test', 'x', n FROM unnest($1::uuid[], $2::text[]) AS t(id, n)`, [b.map((r) => r.id), b.map((r) => r.name)]);
+    await db.pool.query(
+      `INSERT INTO matching_profiles (member_id, headline, experience, offers, seeks, languages, time_zone, availability, opted_in, opted_in_at, imported_connections)
+       SELECT id, h, e::jsonb, ARRAY(SELECT jsonb_array_elements_text(o::jsonb)), ARRAY(SELECT jsonb_array_elements_text(s::jsonb)), ARRAY(SELECT jsonb_array_elements_text(l::jsonb)), z, a::jsonb, true, now(), 10
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) AS t(id, h, e, o, s, l, z, a)`,
+      [b.map((r) => r.id), b.map((r) => r.headline), b.map((r) => JSON.stringify(r.experience)), b.map((r) => JSON.stringify(r.offers)), b.map((r) => JSON.stringify(r.seeks)), b.map((r) => JSON.stringify(r.languages)), b.map((r) => r.zone), b.map((r) => JSON.stringify(r.availability))],
+    );
+    await db.pool.query(`INSERT INTO member_photos (member_id, bytes, media_type, width, height, face_score, face_detector) SELECT id, '\\xffd8'::bytea, 'image/jpeg', 64, 64, 0.9, 'bench' FROM unnest($1::uuid[]) AS id`, [b.map((r) => r.id)]);
+    await db.pool.query(`INSERT INTO member_intros (member_id, audio, media_type, duration_ms) SELECT id, '\\x00'::bytea, 'audio/wav', 10000 FROM unnest($1::uuid[]) AS id`, [b.map((r) => r.id)]);
+  }
+}
+
+async function quality() {
+  const db = await createTestDatabase('postgres');
+  const index = await MatchingVectorIndex.open({ db: db.pool, dir: null, log: quiet });
+  const s = await services(db, index);
+  const scenarios = (await fs.readFile(SCENARIOS, 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as Scenario);
+  const idOf = new Map<string, string>(scenarios.map((x) => [x.id, randomUUID() as string]));
+  await insertMembers(db, scenarios.map((x) => ({ id: idOf.get(x.id)!, name: x.displayName, headline: x.headline, experience: x.experience, offers: x.offers, seeks: x.seeks, languages: x.languages, zone: x.timeZone, availability: x.availability })));
+  await sharedProfileEmbedder(config.dirs.models); // load outside the timing
+  let t = performance.now();
+  for (const x of scenarios) await s.embeddings.reembed(idOf.get(x.id)!, (await s.profiles.matchProfile(idOf.get(x.id)!))!.texts);
+  const embedMs = performance.now() - t;
+  t = performance.now();
+  for (const x of scenarios) await s.embeddings.reembed(idOf.get(x.id)!, (await s.profiles.matchProfile(idOf.get(x.id)!))!.texts);
+  const reuseMs = performance.now() - t;
+
+  let hits = 0;
+  let total = 0;
+  let gated = 0;
+  let overlapping = 0;
+  const misses: { member: string; partner: string; got: string[] }[] = [];
+  const nameOf = new Map(scenarios.map((x) => [idOf.get(x.id)!, x.displayName]));
+  const now = Date.now();
+  for (const x of scenarios) {
+    const me = idOf.get(x.id)!;
+    const list = await s.suggestions.list(me);
+    const top = list.items.slice(0, 5).map((i) => i.candidate.memberId);
+    if (top.includes(idOf.get(x.partner)!)) hits++;
+    else misses.push({ member: x.displayName, partner: nameOf.get(idOf.get(x.partner)!)!, got: top.map((id) => nameOf.get(id)!) });
+    const mine = (await s.profiles.matchProfile(me))!;
+    for (const item of list.items) {
+      total++;
+      if (await s.profiles.isMatchable(item.candidate.memberId)) gated++;
+      const other = (await s.profiles.matchProfile(item.candidate.memberId))!;
+      const common = overlap({ zone: mine.timeZone!, availability: mine.availability! }, { zone: other.timeZone!, availability: other.availability! }, now, now + 14 * 86_400_000, { minMinutes: 30 });
+      if (common.length > 0) overlapping++;
+    }
+  }
+  await s.profiles.close();
+  await db.close();
+  return {
+    scenarioSet: 'bench/data/matching-scenarios-v1.jsonl',
+    members: scenarios.length,
+    partnerInTop5: Math.round((hits / scenarios.length) * 1000) / 1000,
+    suggestions: total,
+    gatedShare: total ? gated / total : 1,
+    overlap30Share: total ? overlapping / total : 1,
+    misses,
+    embedding: { profiles: scenarios.length, profilesPerSecond: Math.round((scenarios.length / embedMs) * 1000 * 10) / 10, unchangedReembedPerSecond: Math.round((scenarios.length / reuseMs) * 1000), threads: 1 },
+  };
+}
+
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+async function scale() {
+  const rand = prng(7);
+  const gauss = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+  const unit = (base?: Float32Array) => {
+    const v = new Float32Array(EMBEDDING_DIM);
+    let n = 0;
+    for (let i = 0; i < EMBEDDING_DIM; i++) {
+      v[i] = (base ? base[i]! * 3 : 0) + gauss();
+      n += v[i]! * v[i]!;
+    }
+    n = Math.sqrt(n);
+    for (let i = 0; i < EMBEDDING_DIM; i++) v[i]! /= n;
+    return v;
+  };
+  const centres = Array.from({ length: Math.max(10, Math.floor(N / 100)) }, () => unit());
+  const ZONES = ['Europe/Rome', 'Europe/London', 'America/New_York', 'America/Los_Angeles', 'Asia/Kolkata', 'Australia/Sydney'];
+  const AVAIL = [{ parts: ['weekday_mornings'] }, { parts: ['weekday_afternoons'] }, { parts: ['weekday_evenings'] }, { parts: ['weekday_mornings', 'weekend_mornings'] }];
+  const db = await createTestDatabase('postgres');
+  const ids = Array.from({ length: N }, () => randomUUID());
+  let t = performance.now();
+  await insertMembers(db, ids.map((id, i) => ({ id, name: `Member ${i}`, headline: 'Bench member', experience: [{ role: 'Engineer', company: 'Co', years: 3, description: 'x'.repeat(100) }, { role: 'Lead', company: 'Co2', years: 2, description: 'y'.repeat(100) }], offers: ['o'], seeks: ['s'], languages: ['en'], zone: ZONES[i % ZONES.length]!, availability: AVAIL[Math.floor(i / ZONES.length) % AVAIL.length]! })));
+  for (let i = 0; i < N; i += 500) {
+    const b = ids.slice(i, i + 500);
+    const facetRows: [string, string, string, string][] = [];
+    for (const id of b) {
+      const c = centres[Math.floor(rand() * centres.length)]!;
+      for (const facet of ['offers', 'seeks', 'experience']) facetRows.push([id, facet, toVectorLiteral(unit(c)), textSha256(MATCHING_EMBEDDING_MODEL, `${id}${facet}`)]);
+    }
+    await db.pool.query(
+      `INSERT INTO member_embeddings (member_id, facet, model, embedding, text_sha256) SELECT m, f, $5, v::vector, h FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS t(m, f, v, h)`,
+      [facetRows.map((r) => r[0]), facetRows.map((r) => r[1]), facetRows.map((r) => r[2]), facetRows.map((r) => r[3]), MATCHING_EMBEDDING_MODEL],
+    );
+  }
+  const loadMs = performance.now() - t;
+  t = performance.now();
+  const index = await MatchingVectorIndex.open({ db: db.pool, dir: null, log: quiet });
+  const indexMs = performance.now() - t;
+  const s = await services(db, index);
+  const sample = ids.filter((_, i) => i % Math.max(1, Math.floor(N / SAMPLE)) === 0).slice(0, SAMPLE);
+  const first: number[] = [];
+  const steady: number[] = [];
+  let shown = 0;
+  for (const id of sample) {
+    let t0 = performance.now();
+    const r = await s.suggestions.list(id);
+    first.push(performance.now() - t0);
+    shown += r.items.length;
+    t0 = performance.now();
+    await s.suggestions.list(id);
+    steady.push(performance.now() - t0);
+  }
+  log(`suggestions: first p95 ${pct(first, 95)} ms, steady p95 ${pct(steady, 95)} ms`);
+  t = performance.now();
+  const round = await s.rounds.run({ dryRun: true });
+  const roundMs = performance.now() - t;
+  await s.profiles.close();
+  await db.close();
+  return {
+    members: N,
+    vectors: 'synthetic, clustered, 384-d (seeded)',
+    setupMs: { insert: Math.round(loadMs), indexBuild: Math.round(indexMs) },
+    suggestions: {
+      sample: sample.length,
+      meanShown: Math.round((shown / sample.length) * 100) / 100,
+      firstReadMs: { p50: pct(first, 50), p95: pct(first, 95), max: pct(first, 100) },
+      steadyReadMs: { p50: pct(steady, 50), p95: pct(steady, 95), max: pct(steady, 100) },
+    },
+    round: { ms: Math.round(roundMs), method: round.method, groups: round.groups.length, noPartner: round.noPartner.length, timings: round.timings },
+  };
+}
+
+const started = new Date();
+log('quality on the scenario set');
+const q = await quality();
+log(`partner in top 5: ${q.partnerInTop5}`);
+log(`scale at ${N} members`);
+const sc = await scale();
+const result = { bench: 'matching', date: started.toISOString(), machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model }, quality: q, scale: sc };
+const json = JSON.stringify(result, null, 2);
+process.stdout.write(`${json}\n`);
+const out = values.out ?? path.join(path.dirname(fileURLToPath(import.meta.url)), 'results', `matching-${started.toISOString().slice(0, 10)}.json`);
+await fs.writeFile(out, `${json}\n`);
+process.exit(0);
