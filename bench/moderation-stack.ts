@@ -26,23 +26,32 @@ const INSULTS: Record<'short' | 'medium' | 'long', string> = {
   long: 'Honestly you are the most stupid idiot I have ever met, nobody in this room wants to hear your pathetic worthless opinions, so just shut up.',
 };
 
+/**
+ * Resident memory of `rootPid` and all its descendants, in MB. The bench runs in the test's PID namespace while /proc
+ * may be the host's: `NSpid` (last field: the pid in the innermost namespace) finds the root's /proc entry.
+ */
 function treeRssMb(rootPid: number): number {
   const parent = new Map<number, number>();
   const rss = new Map<number, number>();
+  let root: number | undefined;
+  // Our own namespace depth: a host process whose pid merely equals rootPid has a shorter NSpid line.
+  const depth = (/^NSpid:\s+(.*)$/m.exec(fs.readFileSync('/proc/self/status', 'utf8'))?.[1] ?? '').trim().split(/\s+/).length;
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      parent.set(Number(entry), Number(fields[1]));
       const status = fs.readFileSync(`/proc/${entry}/status`, 'utf8');
-      rss.set(Number(entry), Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0));
+      const pid = Number(entry);
+      parent.set(pid, Number(/^PPid:\s+(\d+)/m.exec(status)?.[1] ?? 0));
+      rss.set(pid, Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0));
+      const nspids = (/^NSpid:\s+(.*)$/m.exec(status)?.[1] ?? entry).trim().split(/\s+/).map(Number);
+      if (nspids.length === depth && nspids.at(-1) === rootPid) root = pid;
     } catch {
       // the process ended while we looked
     }
   }
+  if (root === undefined) throw new Error(`process ${rootPid} not found in /proc`);
   const inTree = (pid: number): boolean => {
-    for (let p = pid, hops = 0; p > 1 && hops < 10; p = parent.get(p) ?? 0, hops++) if (p === rootPid) return true;
+    for (let p = pid, hops = 0; p > 1 && hops < 10; p = parent.get(p) ?? 0, hops++) if (p === root) return true;
     return false;
   };
   let kb = 0;
@@ -52,18 +61,22 @@ function treeRssMb(rootPid: number): number {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function speakerInRoom(env: TestStack, title: string): Promise<{ speaker: SpeakingParticipant; roomId: string }> {
+async function speakerInRoom(env: TestStack, title: string): Promise<{ speaker: SpeakingParticipant; roomId: string; agentMs: number }> {
   const host = await env.api.signUp(`Host ${title}`);
   const room = await host.client.post('/v1/rooms', { title });
   const ticket = await host.client.post(`/v1/rooms/${room.body.id}/join`, { acceptTranscription: true });
   const speaker = await SpeakingParticipant.connect(ticket.body.url, ticket.body.token);
-  const notice = speaker.waitForData(MODERATION_TOPIC, 120_000);
+  // A job process that loads its own models (per_job) on a busy 2-core box can take minutes to start.
+  const started = Date.now();
+  const notice = speaker.waitForData(MODERATION_TOPIC, 600_000);
   await speaker.publishMicrophone();
   await notice;
-  return { speaker, roomId: room.body.id };
+  const agentMs = Date.now() - started;
+  console.error(`[bench] ${title}: agent listening after ${agentMs} ms`);
+  return { speaker, roomId: room.body.id, agentMs };
 }
 
-async function memory(mode: 'shared' | 'per_job', talk: Float32Array): Promise<{ mode: string; rssMbByRooms: number[]; perAddedRoomMb: number }> {
+async function memory(mode: 'shared' | 'per_job', talk: Float32Array): Promise<{ mode: string; rssMbByRooms: number[]; perAddedRoomMb: number; agentReadyMs: number[] }> {
   // Load threshold 1: the worker keeps taking rooms however busy the CPU is; what is measured is memory, not dispatch.
   const env = await startTestStack({ workers: 1, env: { AGENT_INFERENCE: mode, AGENT_LOAD_THRESHOLD: '1' } });
   const speakers: SpeakingParticipant[] = [];
@@ -73,9 +86,11 @@ async function memory(mode: 'shared' | 'per_job', talk: Float32Array): Promise<{
     await sleep(15_000); // the idle job process and (shared) the inference process finish loading
     const root = env.stack.workers[0]!.pid!;
     const rssMbByRooms = [treeRssMb(root)];
+    const agentReadyMs: number[] = [];
     for (let i = 1; i <= ROOMS; i++) {
-      const { speaker } = await speakerInRoom(env, `Memory ${mode} ${i}`);
+      const { speaker, agentMs } = await speakerInRoom(env, `Memory ${mode} ${i}`);
       speakers.push(speaker);
+      agentReadyMs.push(agentMs);
       void (async () => {
         while (talking) {
           await speaker.speak(talk);
@@ -84,9 +99,10 @@ async function memory(mode: 'shared' | 'per_job', talk: Float32Array): Promise<{
       })().catch(() => undefined);
       await sleep(20_000);
       rssMbByRooms.push(treeRssMb(root));
+      console.error(`[bench] ${mode}: ${i} room(s), worker tree ${rssMbByRooms.at(-1)} MB`);
     }
     const perAddedRoomMb = Math.round((rssMbByRooms.at(-1)! - rssMbByRooms[1]!) / Math.max(1, ROOMS - 1));
-    return { mode, rssMbByRooms, perAddedRoomMb };
+    return { mode, rssMbByRooms, perAddedRoomMb, agentReadyMs };
   } finally {
     talking = false;
     await sleep(500);
