@@ -27,6 +27,7 @@ import { loadConfig } from '../core/config.js';
 import { ProfileEmbedder, type ProfileTexts } from '../engine/matching/embedder.js';
 import { bruteForceTopK, toVectorLiteral } from '../engine/matching/vector-index.js';
 import { createTestDatabase } from '../test/support/database.js';
+import { mulberry32 } from '../core/random.js';
 
 const { HierarchicalNSW } = hnswlib;
 const DIM = 384;
@@ -59,16 +60,6 @@ const pgEfs = values['pg-ef'].split(',').map(Number);
 const budgetMs = Number(values['budget-seconds']) * 1000;
 const seed = Number(values.seed);
 
-function mulberry32(s: number): () => number {
-  let a = s >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function gauss(rand: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());

@@ -32,6 +32,7 @@ import { SocialService } from '../engine/social/index.js';
 import { overlap } from '../matcher/availability.js';
 import { createTestDatabase } from '../test/support/database.js';
 import type { Database } from '../db/database.js';
+import { mulberry32 as prng } from '../core/random.js';
 
 const { values } = parseArgs({ options: { members: { type: 'string', default: '10000' }, sample: { type: 'string', default: '200' }, out: { type: 'string' } } });
 const N = Number(values.members);
@@ -135,16 +136,6 @@ async function quality() {
   };
 }
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function scale() {
   const rand = prng(7);

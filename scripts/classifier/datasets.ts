@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HARM_CATEGORIES, isHarmCategory, type HarmCategory } from '../../models/classifier/taxonomy.js';
 import { parseCsv, parseCsvRecords } from './csv.js';
-import { hashUnit, mulberry32, shuffled } from './random.js';
+import { hashUnit, mulberry32, shuffled } from '../../core/random.js';
 
 export type Split = 'train' | 'val' | 'test';
 

@@ -2,7 +2,7 @@
 // Adam. Deterministic for a given seed: initialisation and batch order come from one seeded generator.
 import type { MlpHeadWeights } from '../../models/classifier/mlp-head.js';
 import type { HarmCategory } from '../../models/classifier/taxonomy.js';
-import { mulberry32, shuffled } from './random.js';
+import { mulberry32, shuffled } from '../../core/random.js';
 
 export interface TrainRow {
   x: Float32Array;

@@ -1,5 +1,7 @@
 // Shared test helpers: fixed instants written literally (never the real clock), and a seeded PRNG.
 import type { UtcInterval } from '../../matcher/index.js';
+import { mulberry32 as prng } from '../../core/random.js';
+export { mulberry32 as prng } from '../../core/random.js';
 
 /** An instant from a literal ISO string with an explicit Z, e.g. at('2025-03-03T13:00Z'). */
 export function at(iso: string): number {
@@ -23,14 +25,3 @@ export function show(list: readonly UtcInterval[]): string[] {
   return list.map((x) => `${minute(x.start)}/${minute(x.end)}`);
 }
 
-/** mulberry32: a small seeded PRNG so random tests are reproducible. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

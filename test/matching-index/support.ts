@@ -2,6 +2,8 @@
 import crypto from 'node:crypto';
 import type { Queryable } from '../../db/queryable.js';
 import { EMBEDDING_DIM } from '../../engine/matching/embedder.js';
+import { mulberry32 as prng } from '../../core/random.js';
+export { mulberry32 as prng } from '../../core/random.js';
 
 export async function insertMembers(db: Queryable, n: number): Promise<string[]> {
   const ids = Array.from({ length: n }, () => crypto.randomUUID());
@@ -16,17 +18,6 @@ export async function insertMembers(db: Queryable, n: number): Promise<string[]>
   return ids;
 }
 
-/** mulberry32 */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function randomUnitVector(rand: () => number, dim = EMBEDDING_DIM): Float32Array {
   const v = new Float32Array(dim);

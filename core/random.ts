@@ -1,4 +1,4 @@
-// Seeded randomness for reproducible splits, sampling and initialisation.
+// Seeded randomness for reproducible splits, sampling, initialisation, synthetic data and randomised tests (mulberry32).
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
