@@ -29,7 +29,7 @@ import { DatasetReader, defaultEvalTextDir, loadAll, PROFESSIONAL_TEST, PROFESSI
 import { embedAll } from './classifier/embedding-cache.js';
 import { checkLeakage } from './classifier/leakage.js';
 import { rocAuc, round } from './classifier/metrics.js';
-import { mulberry32 } from './classifier/random.js';
+import { mulberry32 } from '../core/random.js';
 import { trainMlp, type TrainRow } from './classifier/mlp-train.js';
 import { TRAIN_MAX_TOKENS } from './classifier/train-config.js';
 
