@@ -252,6 +252,21 @@ export async function startStack(config: Config, log: Logger, options: StackOpti
     const apiServices: ApiServices = { ...services, embeddings, matchingSuggestions, notifications, roomsForYou };
     const app = createApp(apiServices, { idempotency: new IdempotencyStore(database.pool), extraRoutes: liveKitWebhookRoutes(apiServices, liveKitEvents) });
     const httpServer = http.createServer(app.callback());
+    // Requests Node's parser refuses before Koa sees them (a request line or headers over 16 KiB, malformed HTTP)
+    // still get the API's one error shape, not an empty answer.
+    httpServer.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+      if (!socket.writable) return socket.destroy();
+      const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+      const body = JSON.stringify({
+        error: tooLarge
+          ? { code: 'request_too_large', message: 'the request line and headers must fit in 16 KiB', details: [] }
+          : { code: 'bad_request', message: 'the request is not valid HTTP', details: [] },
+      });
+      socket.end(
+        `HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\ncontent-type: application/json; charset=utf-8\r\n` +
+          `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      );
+    });
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', reject);
       httpServer.listen(config.api.port, config.api.host, () => resolve());

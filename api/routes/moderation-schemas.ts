@@ -67,7 +67,7 @@ export const TranscriptSearchQuery = z
   })
   .refine((v) => !v.since || !v.until || Date.parse(v.since) <= Date.parse(v.until), { path: ['until'], message: 'must not be before since' });
 
-export const EvidenceQuery = z.object({ caseId: z.uuid().optional(), reason: z.string().max(2000).optional() });
+export const EvidenceQuery = z.object({ caseId: z.uuid().optional(), reason: z.string().max(500).optional() });
 
 export const AuditQuery = z
   .object({

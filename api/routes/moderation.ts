@@ -137,7 +137,7 @@ export function moderationRoutes(s: ApiServices): RouteDef[] {
     }),
     defineRoute<undefined, undefined, z.infer<typeof BulkDecideBody>, Principal>({
       method: 'post',
-      path: '/v1/moderation/cases/decisions',
+      path: '/v1/moderation/decisions',
       operationId: 'decideModerationCases',
       summary: 'The same decision on several cases under one batch id; each case succeeds or fails on its own',
       tag: 'moderation',

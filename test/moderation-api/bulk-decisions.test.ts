@@ -14,7 +14,7 @@ test('bulk dismiss with a shared batch id; a decided case fails alone', async (t
     ids.push(await flagCase(s.pool, { roomId, memberId: m.memberId, segmentId: await segment(s.pool, { roomId, speaker: m.memberId, text: 'buy now' }), category: 'spam' }));
   }
   t.is((await reviewer.client.post(`/v1/moderation/cases/${ids[2]}/decision`, { decision: 'dismiss', reason: 'fine' })).status, 200);
-  const res = await reviewer.client.post('/v1/moderation/cases/decisions', { caseIds: ids, decision: 'warn', reason: 'no self-promotion' });
+  const res = await reviewer.client.post('/v1/moderation/decisions', { caseIds: ids, decision: 'warn', reason: 'no self-promotion' });
   t.is(res.status, 200, JSON.stringify(res.body));
   t.truthy(res.body.batchId);
   t.deepEqual(res.body.results.map((r: { ok: boolean }) => r.ok), [true, true, false]);

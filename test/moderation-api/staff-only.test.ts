@@ -22,7 +22,7 @@ test('a plain member gets 403 on every staff operation and nothing changes', asy
     ['POST', `/v1/moderation/cases/${caseId}/release`],
     ['POST', `/v1/moderation/cases/${caseId}/notes`, { text: 'hello' }],
     ['POST', `/v1/moderation/cases/${caseId}/decision`, { decision: 'ban', reason: 'because' }],
-    ['POST', '/v1/moderation/cases/decisions', { caseIds: [caseId], decision: 'ban', reason: 'because' }],
+    ['POST', '/v1/moderation/decisions', { caseIds: [caseId], decision: 'ban', reason: 'because' }],
     ['POST', `/v1/moderation/appeals/${caseId}/resolve`, { outcome: 'overturned', reason: 'because' }],
     ['GET', '/v1/moderation/transcripts?q=threatening'],
     ['GET', `/v1/moderation/evidence/${clipId}`],
