@@ -17,7 +17,7 @@ import { EngineError } from '../engine-error.js';
 import type { Restriction } from '../sanctions/sanction-store.js';
 import { evaluateGating, type GatingResult, type GatingRules } from './gating.js';
 import { processIntro, type IntroModels } from './intro-processing.js';
-import { MatchingProfileStore, type ProfileRow } from './matching-profile-store.js';
+import { MatchingProfileStore, type MatchingProfileFields, type ProfileRow } from './matching-profile-store.js';
 import { processPhoto } from './photo-processing.js';
 import {
   AvailabilityInputSchema,
@@ -62,34 +62,16 @@ export type ProfileChangeKind = 'profile' | 'availability' | 'intro' | 'opt_in';
 export type ProfileChangeListener = (memberId: string, texts: MatchingProfileTexts, kind: ProfileChangeKind) => unknown;
 
 /** What the suggestion engine reads about a member. */
-export interface MatchingMember {
+export interface MatchingMember extends MatchingProfileFields {
   memberId: string;
   displayName: string;
-  headline: string;
-  experience: MatchingExperience[];
-  skills: string[];
-  offers: string[];
-  seeks: string[];
-  languages: string[];
-  timeZone: string | null;
-  availability: Availability | null;
   introTranscript: string | null;
-  optedIn: boolean;
   connectionCount: number;
   texts: MatchingProfileTexts;
 }
 
-export interface MatchingProfileView {
+export interface MatchingProfileView extends MatchingProfileFields {
   memberId: string;
-  headline: string;
-  experience: MatchingExperience[];
-  skills: string[];
-  offers: string[];
-  seeks: string[];
-  languages: string[];
-  timeZone: string | null;
-  availability: Availability | null;
-  optedIn: boolean;
   photo: { url: string; width: number; height: number; faceScore: number; uploadedAt: string } | null;
   intro: { url: string; mediaType: string; durationMs: number; transcript: string | null; uploadedAt: string } | null;
   updatedAt: string | null;

@@ -4,9 +4,8 @@ import type { Queryable } from '../../db/queryable.js';
 import type { Availability } from '../../matcher/availability.js';
 import type { MatchingExperience } from './profile-schema.js';
 
-export interface ProfileRow {
-  memberId: string;
-  displayName: string;
+/** The fields of a matching profile, as every view of it carries them. */
+export interface MatchingProfileFields {
   headline: string;
   experience: MatchingExperience[];
   skills: string[];
@@ -16,6 +15,11 @@ export interface ProfileRow {
   timeZone: string | null;
   availability: Availability | null;
   optedIn: boolean;
+}
+
+export interface ProfileRow extends MatchingProfileFields {
+  memberId: string;
+  displayName: string;
   /** null when the member never saved a matching profile (the defaults above are shown). */
   updatedAt: Date | null;
   photo: { width: number; height: number; faceScore: number; createdAt: Date } | null;
