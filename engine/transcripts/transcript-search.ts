@@ -3,6 +3,7 @@
 // websearch_to_tsquery's ("quoted phrases", -excluded, or). Newest first, keyset-paged by segment id.
 // Authorization is the caller's: only staff may search.
 import type { Queryable } from '../../db/queryable.js';
+import type { SegmentRow } from './transcript-store.js';
 
 export interface TranscriptSearchQuery {
   /** Words to find (web-search syntax). Blank is a TypeError; only stop words ("the") finds nothing. */
@@ -41,14 +42,7 @@ export interface TranscriptSearchOptions {
   highlight?: { start: string; stop: string };
 }
 
-interface Row {
-  id: string;
-  room_id: string;
-  speaker_identity: string;
-  track_sid: string | null;
-  started_at: Date;
-  ended_at: Date;
-  text: string;
+interface Row extends Omit<SegmentRow, 'model'> {
   headline: string;
   categories: string[] | null;
 }

@@ -34,7 +34,8 @@ export interface TranscriptSegment {
   model: string;
 }
 
-interface Row {
+/** A transcript_segments row as read from the database (search adds its own columns). */
+export interface SegmentRow {
   id: string;
   room_id: string;
   speaker_identity: string;
@@ -71,7 +72,7 @@ export class TranscriptStore {
 
   /** Oldest first; `afterId` pages forward. */
   async listByRoom(roomId: string, opts: { afterId?: string; limit: number }): Promise<TranscriptSegment[]> {
-    const { rows } = await this.pool.query<Row>(
+    const { rows } = await this.pool.query<SegmentRow>(
       `SELECT id, room_id, speaker_identity, track_sid, started_at, ended_at, text, model FROM transcript_segments
        WHERE room_id = $1 AND id > $2 ORDER BY id LIMIT $3`,
       [roomId, opts.afterId ?? '0', opts.limit],

@@ -117,12 +117,4 @@ export async function evidenceClip(pool: pg.Pool, segmentId: string, retainDays 
   return String(rows[0]!.id);
 }
 
-export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+export { eventually } from '../stage-api/_fixtures.js';
