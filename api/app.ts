@@ -12,6 +12,7 @@ import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
 import { healthRoutes } from './routes/health.js';
 import { roomRoutes } from './routes/rooms.js';
+import { webConsole, type WebConsoleOptions } from './web-console.js';
 import { memberRoutes } from './routes/members.js';
 import { groupRoutes } from './routes/groups.js';
 import { stageRoutes } from './routes/stage.js';
@@ -25,6 +26,8 @@ export interface AppOptions {
   /** Extra route modules (e.g. webhooks) mounted with the same machinery. */
   extraRoutes?: RouteDef[];
   idempotency: IdempotencyStore;
+  /** Serve the built web console on this origin (absent in route-only tests). */
+  webConsole?: WebConsoleOptions;
 }
 
 export function allRoutes(s: ApiServices, extra: RouteDef[] = []): RouteDef[] {
@@ -43,6 +46,7 @@ export function createApp(s: ApiServices, options: AppOptions): Koa {
     s.log.debug({ method: ctx.method, path: ctx.path, status: ctx.status, ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'request');
   });
   app.use(errorMiddleware(s.log, toApiErrorFromEngine));
+  if (options.webConsole) app.use(webConsole(options.webConsole));
 
   router.get('/v1/openapi.json', (ctx) => {
     ctx.body = openapi;

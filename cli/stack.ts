@@ -44,6 +44,9 @@ import { RoomsForYou } from '../engine/matching/rooms-for-you.js';
 import { SuggestionService } from '../engine/matching/suggestion-service.js';
 import { MatchingVectorIndex } from '../engine/matching/vector-index.js';
 
+/** The built web console (web/build.ts), served by the API on its own origin. */
+const WEB_CONSOLE_DIR = fileURLToPath(new URL('../web/dist', import.meta.url));
+
 const CLI_MAIN = fileURLToPath(new URL('./main.ts', import.meta.url));
 
 export interface RunningStack {
@@ -250,7 +253,11 @@ export async function startStack(config: Config, log: Logger, options: StackOpti
     retention.start();
     stops.push(() => retention.stop());
     const apiServices: ApiServices = { ...services, embeddings, matchingSuggestions, notifications, roomsForYou };
-    const app = createApp(apiServices, { idempotency: new IdempotencyStore(database.pool), extraRoutes: liveKitWebhookRoutes(apiServices, liveKitEvents) });
+    const app = createApp(apiServices, {
+      idempotency: new IdempotencyStore(database.pool),
+      extraRoutes: liveKitWebhookRoutes(apiServices, liveKitEvents),
+      webConsole: { dir: WEB_CONSOLE_DIR, liveKitUrl: config.livekit.publicUrl },
+    });
     const httpServer = http.createServer(app.callback());
     // Requests Node's parser refuses before Koa sees them (a request line or headers over 16 KiB, malformed HTTP)
     // still get the API's one error shape, not an empty answer.

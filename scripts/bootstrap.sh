@@ -47,6 +47,10 @@ else
   step "python: fuzzer venv present"
 fi
 
+# 2c. The web console (web/ → web/dist, esbuild; about a second), built every time so it matches the sources.
+step "web: building the console (web/dist)"
+node --import tsx web/build.ts >&2
+
 # 3. LiveKit server (built once into the cache) unless an external one is configured.
 if [ -z "${LIVEKIT_URL:-}" ] && [ -z "${LIVEKIT_BIN:-}" ]; then
   bash scripts/install-livekit.sh >&2

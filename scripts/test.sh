@@ -43,7 +43,7 @@ run_group() {
   fi
 }
 
-if npx --no-install tsc --noEmit -p . >"$out" 2>&1; then
+if npx --no-install tsc --noEmit -p . >"$out" 2>&1 && npx --no-install tsc --noEmit -p web >>"$out" 2>&1; then
   echo "typecheck: ok"
   passed=$((passed + 1))
 else

@@ -1,0 +1,105 @@
+// Log in and sign up: the API's own validation messages appear next to the field they name.
+import { useState, type FormEvent } from 'react';
+import { Link, useLocation, useSearch } from 'wouter';
+import { ApiRequestError, describeFormError } from '../api/client.js';
+import { useSession } from '../api/session.js';
+import { Button, Card, Page, TextField } from '../ui/kit.js';
+
+function useNext(): string {
+  const next = new URLSearchParams(useSearch()).get('next');
+  // Only paths on this site: an absolute or protocol-relative URL would send the member elsewhere.
+  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
+}
+
+export function LoginPage() {
+  const { logIn } = useSession();
+  const [, navigate] = useLocation();
+  const next = useNext();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(undefined);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      await logIn(email, password);
+      navigate(next, { replace: true });
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const apiError = error instanceof ApiRequestError ? error : undefined;
+  return (
+    <Page title="Log in">
+      <Card className="card-narrow">
+        <form onSubmit={submit} noValidate>
+          <TextField label="Email" type="email" name="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} error={apiError?.fieldMessage('email')} />
+          <TextField label="Password" type="password" name="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} error={apiError?.fieldMessage('password')} />
+          {error !== undefined ? (
+            <p className="form-error" role="alert">
+              {describeFormError(error)}
+            </p>
+          ) : null}
+          <Button type="submit" variant="primary" busy={busy}>
+            Log in
+          </Button>
+        </form>
+        <p>
+          New here? <Link href={`/signup${next !== '/' ? `?next=${encodeURIComponent(next)}` : ''}`}>Create an account</Link>
+        </p>
+      </Card>
+    </Page>
+  );
+}
+
+export function SignUpPage() {
+  const { signUp } = useSession();
+  const [, navigate] = useLocation();
+  const next = useNext();
+  const [form, setForm] = useState({ email: '', password: '', displayName: '', headline: '', company: '' });
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(undefined);
+  const set = (k: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [k]: e.target.value });
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      await signUp({ email: form.email, password: form.password, displayName: form.displayName, ...(form.headline ? { headline: form.headline } : {}), ...(form.company ? { company: form.company } : {}) });
+      navigate(next === '/' ? '/profile' : next, { replace: true });
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const apiError = error instanceof ApiRequestError ? error : undefined;
+  return (
+    <Page title="Create your account">
+      <Card className="card-narrow">
+        <form onSubmit={submit} noValidate>
+          <TextField label="Name shown to others" name="displayName" autoComplete="name" required value={form.displayName} onChange={set('displayName')} error={apiError?.fieldMessage('displayName')} />
+          <TextField label="Email" type="email" name="email" autoComplete="email" required value={form.email} onChange={set('email')} error={apiError?.fieldMessage('email')} />
+          <TextField label="Password" type="password" name="password" autoComplete="new-password" required hint="At least 10 characters; not a common password." value={form.password} onChange={set('password')} error={apiError?.fieldMessage('password')} />
+          <TextField label="Headline (optional)" name="headline" value={form.headline} onChange={set('headline')} error={apiError?.fieldMessage('headline')} />
+          <TextField label="Company (optional)" name="company" autoComplete="organization" value={form.company} onChange={set('company')} error={apiError?.fieldMessage('company')} />
+          {error !== undefined ? (
+            <p className="form-error" role="alert">
+              {describeFormError(error)}
+            </p>
+          ) : null}
+          <Button type="submit" variant="primary" busy={busy}>
+            Create account
+          </Button>
+        </form>
+        <p>
+          Already a member? <Link href="/login">Log in</Link>
+        </p>
+      </Card>
+    </Page>
+  );
+}
