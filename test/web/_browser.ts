@@ -103,11 +103,12 @@ export interface AxeViolation {
 
 /** axe-core's violations of impact serious or critical on the page as it is now. */
 export async function seriousAccessibilityViolations(page: Page): Promise<AxeViolation[]> {
-  const loaded = await page.evaluate(() => typeof (window as unknown as { axe?: unknown }).axe !== 'undefined');
+  // The callbacks run in the page; the test program has no DOM types, so the page's globals are reached untyped.
+  const loaded = await page.evaluate(() => typeof (globalThis as unknown as { axe?: unknown }).axe !== 'undefined');
   if (!loaded) await page.addScriptTag({ content: await fs.readFile(AXE_SOURCE_PATH, 'utf8') });
   const violations = (await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, opts: unknown): Promise<{ violations: unknown[] }> } }).axe;
-    const result = await axe.run(document, { resultTypes: ['violations'] });
+    const g = globalThis as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: unknown[] }> }; document: unknown };
+    const result = await g.axe.run(g.document, { resultTypes: ['violations'] });
     return result.violations;
   })) as AxeViolation[];
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
@@ -119,7 +120,10 @@ export function formatViolations(violations: AxeViolation[]): string {
 
 /** How far the page is wider than the viewport (0 when there is no horizontal scroll). */
 export async function horizontalOverflow(page: Page): Promise<number> {
-  return page.evaluate(() => Math.max(0, document.documentElement.scrollWidth - document.documentElement.clientWidth));
+  return page.evaluate(() => {
+    const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+    return Math.max(0, root.scrollWidth - root.clientWidth);
+  });
 }
 
 /** Logs in through the login page. */
