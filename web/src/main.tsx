@@ -11,6 +11,8 @@ import { NotFoundPage } from './pages/not-found.js';
 import { memberRoutes } from './member/routes.js';
 import { hostRoutes } from './host/routes.js';
 import { staffRoutes } from './staff/routes.js';
+import { roomRoutes } from './room/routes.js';
+import { matchingRoutes } from './matching/routes.js';
 
 export interface PageRoute {
   path: string;
@@ -24,7 +26,8 @@ function App() {
         <Switch>
           <Route path="/login" component={LoginPage} />
           <Route path="/signup" component={SignUpPage} />
-          {[...hostRoutes, ...memberRoutes].map((r) => (
+          {/* Specific paths (/rooms/new, /rooms/:roomId/settings) before the room page's /rooms/:roomId. */}
+          {[...hostRoutes, ...memberRoutes, ...matchingRoutes, ...roomRoutes].map((r) => (
             <Route key={r.path} path={r.path}>
               <RequireSession>
                 <r.component />
