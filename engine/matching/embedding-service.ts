@@ -49,6 +49,11 @@ export interface CandidateOptions {
   exclude?: ReadonlySet<string>;
   /** Neighbours fetched per facet query before the union is scored (default max(k, 50)). */
   fanout?: number;
+  /**
+   * Vectors the caller already holds (a round loads every member's once): read from here instead of copying each
+   * neighbour's vectors out of the native index, which dominated a round's load time (three copies per neighbour).
+   */
+  known?: ReadonlyMap<string, MemberVectors>;
 }
 
 export type MemberVectors = Partial<Record<EmbeddingFacet, Float32Array>>;
@@ -178,7 +183,7 @@ export class EmbeddingService {
   async candidates(memberId: string, k: number, opts: CandidateOptions = {}): Promise<MatchCandidate[]> {
     if (!Number.isInteger(k) || k < 0) throw new TypeError('k must be a non-negative integer');
     const id = memberId.toLowerCase();
-    const me = await this.vectorsOf(id);
+    const me = opts.known?.get(id) ?? (await this.vectorsOf(id));
     const exclude = new Set([...(opts.exclude ?? [])].map((x) => x.toLowerCase()));
     exclude.add(id);
     const fanout = opts.fanout ?? Math.max(k, 50);
@@ -195,6 +200,11 @@ export class EmbeddingService {
     }
     const out: MatchCandidate[] = [];
     for (const other of found) {
+      const held = opts.known?.get(other);
+      if (held) {
+        out.push({ memberId: other, ...scorePair(me, held) });
+        continue;
+      }
       const them: MemberVectors = {};
       for (const facet of EMBEDDING_FACETS) {
         const v = this.#index.vectorOf(facet, other);

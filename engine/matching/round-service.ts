@@ -26,7 +26,10 @@ const DAY_MS = 86_400_000;
 export interface RoundServiceOptions {
   pool: pg.Pool;
   profiles: { listMatchable(page: { afterId?: string | null; limit?: number }): Promise<{ items: MatchingMember[]; nextAfterId: string | null }> };
-  embeddings: { vectorsOf(memberId: string): Promise<MemberVectors>; candidates(memberId: string, k: number): Promise<{ memberId: string }[]> };
+  embeddings: {
+    vectorsOf(memberId: string): Promise<MemberVectors>;
+    candidates(memberId: string, k: number, opts?: { known?: ReadonlyMap<string, MemberVectors> }): Promise<{ memberId: string }[]>;
+  };
   suggestions: SuggestionService;
   now?: () => number;
   log?: Logger;
@@ -102,7 +105,7 @@ export class RoundService {
     if (members.length > allPairsLimit) {
       candidates = new Map();
       const k = opts.neighbours ?? 10;
-      for (const m of members) candidates.set(m.memberId, (await this.#o.embeddings.candidates(m.memberId, k)).map((c) => c.memberId));
+      for (const m of members) candidates.set(m.memberId, (await this.#o.embeddings.candidates(m.memberId, k, { known: vectors })).map((c) => c.memberId));
     }
     const facts = await loadExclusionFacts(this.#o.pool, [...byId.keys()], now);
     const profiles = new Map(members.map((m) => [m.memberId, toMatchProfile(m)]));

@@ -114,6 +114,9 @@ for (const kind of BACKENDS) {
     const vecs = await service.vectorsOf(manager);
     t.deepEqual(Object.keys(vecs).sort(), ['experience', 'seeks']);
     t.is((await service.candidates(sre, 3)).find((c) => c.memberId === manager)?.goalFitAB ?? null, null);
+    // A round hands in the vectors it already loaded: the same candidates and scores as read from the index.
+    const known = new Map(await Promise.all([founder, investor, sre, manager].map(async (m) => [m, await service.vectorsOf(m)] as const)));
+    t.deepEqual(await service.candidates(sre, 3, { known }), await service.candidates(sre, 3));
     // Rooms for you: free texts against a member's goals and experience.
     const [climate, k8s] = await service.scoreTexts(investor, ['Fundraising for climate startups: seed rounds in 2025', 'Kubernetes on-call war stories']);
     t.true(climate!.experience! > k8s!.experience!);
