@@ -7,6 +7,7 @@ import { Button, Loading, Page } from './kit.js';
 
 const MEMBER_NAV = [
   { href: '/', label: 'Rooms' },
+  { href: '/groups', label: 'Groups' },
   { href: '/matches', label: 'Matches' },
   { href: '/profile', label: 'Profile' },
   { href: '/notifications', label: 'Notifications' },
