@@ -258,16 +258,21 @@ export const MemberDecision = z.object({
   messages: z.array(z.object({ at: z.string(), text: z.string() })),
 });
 
+const PolicyShape = z.object({
+  version: z.string(),
+  categories: z.record(z.string(), z.object({ threshold: z.number(), action: z.string() })),
+  escalation: z.object({ windowSeconds: z.number(), ladder: z.array(z.string()) }),
+});
+
 export const RoomPolicyView = z.object({
   roomId: z.uuid(),
-  policy: z.object({
-    version: z.string(),
-    categories: z.record(z.string(), z.object({ threshold: z.number(), action: z.string() })),
-    escalation: z.object({ windowSeconds: z.number(), ladder: z.array(z.string()) }),
-  }),
+  policy: PolicyShape,
   version: z.string(),
   override: Detail.nullable(),
   updatedBy: z.string().nullable(),
   updatedAt: z.string().nullable(),
   ignored: z.array(z.object({ field: z.string(), message: z.string() })),
+  /** The platform policy a room override tightens; floorCategories' threshold and action, and the escalation, may not be loosened. */
+  platform: PolicyShape,
+  floorCategories: z.array(z.string()),
 });

@@ -19,7 +19,7 @@ import { TranscriptSearch, type TranscriptHit, type TranscriptSearchQuery } from
 import { CaseReviewService, type CaseDetail, type DecisionInput } from './case-review-service.js';
 import { ReportService, type ReportInput } from './report-service.js';
 import type { PolicyFieldError, RoomPolicy, RoomPolicyOverride } from './room-policy.js';
-import { PLATFORM_DEFAULT_POLICY } from './room-policy.js';
+import { PLATFORM_DEFAULT_POLICY, PLATFORM_FLOOR_CATEGORIES } from './room-policy.js';
 import { RoomPolicyStore } from './room-policy-store.js';
 import { SanctionEnforcer } from './sanction-enforcer.js';
 import { AutoActionUndo, type UndoResult } from './auto-action-undo.js';
@@ -58,6 +58,9 @@ export interface RoomPolicyView {
   updatedAt: string | null;
   /** Stored fields the platform no longer allows (a floor tightened since); the platform's values apply. */
   ignored: PolicyFieldError[];
+  /** The platform policy the override tightens, and the categories whose values are floors (never loosened). */
+  platform: RoomPolicy;
+  floorCategories: string[];
 }
 
 export class ModerationService {
@@ -67,6 +70,7 @@ export class ModerationService {
   readonly #audit: AuditLog;
   readonly #evidence: EvidenceStore;
   readonly #policies: RoomPolicyStore;
+  readonly #platformPolicy: RoomPolicy;
   readonly #search: TranscriptSearch;
   readonly #enforcer: SanctionEnforcer;
   readonly #review: CaseReviewService;
@@ -80,7 +84,8 @@ export class ModerationService {
     this.#audit = o.audit ?? new AuditLog(o.pool);
     const cases = new CaseStore(o.pool, { leaseSeconds: o.caseLeaseSeconds });
     this.#evidence = new EvidenceStore(o.pool, { retentionDays: o.evidenceRetentionDays, extendedRetentionDays: o.extendedRetentionDays });
-    this.#policies = new RoomPolicyStore(o.pool, o.platformPolicy ?? PLATFORM_DEFAULT_POLICY);
+    this.#platformPolicy = o.platformPolicy ?? PLATFORM_DEFAULT_POLICY;
+    this.#policies = new RoomPolicyStore(o.pool, this.#platformPolicy);
     this.#search = new TranscriptSearch(o.pool);
     this.#enforcer = new SanctionEnforcer(o.pool, o.stage, { log: o.log, intervalMs: o.enforceIntervalMs });
     this.#review = new CaseReviewService({ pool: o.pool, cases, sanctions: o.sanctions, evidence: this.#evidence, audit: this.#audit, enforcer: this.#enforcer });
@@ -222,6 +227,8 @@ export class ModerationService {
       updatedBy: stored?.updatedBy ?? null,
       updatedAt: stored ? stored.updatedAt.toISOString() : null,
       ignored: effective.ignored,
+      platform: this.#platformPolicy,
+      floorCategories: [...PLATFORM_FLOOR_CATEGORIES],
     };
   }
 

@@ -1,9 +1,14 @@
-// The member area's pages (see main.tsx).
+// The member area's pages (see main.tsx): room discovery, notifications, decisions about the member, groups.
 import type { PageRoute } from '../main.js';
-import { Page } from '../ui/kit.js';
+import { DecisionsPage } from './decisions.js';
+import { DiscoveryPage } from './discovery.js';
+import { GroupsPage } from './groups.js';
+import { NotificationsPage } from './notifications.js';
+import './member.css';
 
-function RoomsPage() {
-  return <Page title="Rooms">{null}</Page>;
-}
-
-export const memberRoutes: PageRoute[] = [{ path: '/', component: RoomsPage }];
+export const memberRoutes: PageRoute[] = [
+  { path: '/', component: DiscoveryPage },
+  { path: '/notifications', component: NotificationsPage },
+  { path: '/decisions', component: DecisionsPage },
+  { path: '/groups', component: GroupsPage },
+];
