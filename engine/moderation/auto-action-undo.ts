@@ -41,7 +41,9 @@ export class AutoActionUndo {
     const rule = UNDO[record.action];
     if (!rule) throw new EngineError('conflict', 'nothing_to_undo', `${record.action} changed nothing on the stage`, 'actionId');
     const roomRole = room.hostMemberId === by.memberId ? 'host' : room.status === 'live' ? await this.d.stage.roleOf(roomId, by.memberId) : null;
-    const decision = authorize({ memberId: by.memberId, platformRoles: by.platformRoles, roomRole }, rule.power, { roomState: room.status });
+    // participant.mute acts on a target: the access table needs the speaker's standing to check rank.
+    const target = rule.power === 'participant.mute' ? { memberId: record.subject_id, roomRole: room.status === 'live' ? await this.d.stage.roleOf(roomId, record.subject_id) : null } : undefined;
+    const decision = authorize({ memberId: by.memberId, platformRoles: by.platformRoles, roomRole }, rule.power, { roomState: room.status, ...(target ? { target } : {}) });
     if (!decision.allowed) throw new DomainError(decision.code, decision.reason);
     const done = await this.d.pool.query(`SELECT 1 FROM audit_log WHERE action = 'moderation.auto_action_undone' AND subject_id = $1`, [actionId]);
     if (done.rowCount) throw new EngineError('conflict', 'already_undone', 'this automatic action was already undone', 'actionId');

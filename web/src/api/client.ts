@@ -193,7 +193,8 @@ export function describeFormError(err: unknown): string {
 /** A human sentence for any error a page shows. */
 export function describeError(err: unknown): string {
   if (err instanceof ApiRequestError) {
-    const fields = err.details.map((d) => `${d.field.replace(/^(body|query|params|header)\./, '')}: ${d.message}`);
+    // Details the message already says (the API often puts the field's message in it) are not repeated.
+    const fields = err.details.filter((d) => !err.message.includes(d.message)).map((d) => `${d.field.replace(/^(body|query|params|header)\./, '')}: ${d.message}`);
     return fields.length ? `${err.message} (${fields.join('; ')})` : err.message;
   }
   if (err instanceof TypeError) return 'The server could not be reached. Check your connection and try again.';
