@@ -1,4 +1,6 @@
 // The speech model, loaded once in the worker's inference process and shared by every room the worker serves.
+// Segments are not batched across rooms (agents/inference/stt-batcher.ts): padding a batch can change the text's
+// punctuation, and on this 2-core box the batched throughput gain was not shown (bench/stt-throughput.ts).
 import { InferenceRunner } from '@livekit/agents';
 import { loadConfig } from '../../core/config.js';
 import { createRecognizer } from '../../models/stt/create-recognizer.js';

@@ -4,6 +4,7 @@ import type { Config } from '../../core/config.js';
 import { resolveModelFiles } from '../fetch.js';
 import { getModelSpec } from '../registry.js';
 import { MoonshineRecognizer } from './moonshine/moonshine-recognizer.js';
+import { ensureOnnxFromOrt } from './moonshine/ort-to-onnx.js';
 import type { SpeechRecognizer } from './speech-recognizer.js';
 
 /** Local STT models createRecognizer can run, by registry id. */
@@ -25,11 +26,14 @@ export async function createRecognizer(config: Config, opts: CreateRecognizerOpt
   if (spec.task !== 'stt') throw new TypeError(`STT_MODEL "${modelId}" is a ${spec.task} model, not speech-to-text`);
   const files = await resolveModelFiles(modelId, opts.modelsDir ?? config.dirs.models);
   switch (modelId) {
-    case 'moonshine-base-en':
-      return MoonshineRecognizer.load(
-        { encoderPath: files['encoder_model.ort']!, decoderPath: files['decoder_model_merged.ort']!, tokenizerPath: files['tokenizer.bin']! },
-        { id: modelId, threads: config.stt.ortThreads },
-      );
+    case 'moonshine-base-en': {
+      // Run as ONNX so onnxruntime folds the weight dequantisation once (see ort-to-onnx.ts): ~3x faster decoding.
+      const [encoderPath, decoderPath] = await Promise.all([
+        ensureOnnxFromOrt(files['encoder_model.ort']!, modelId),
+        ensureOnnxFromOrt(files['decoder_model_merged.ort']!, modelId),
+      ]);
+      return MoonshineRecognizer.load({ encoderPath, decoderPath, tokenizerPath: files['tokenizer.bin']! }, { id: modelId, threads: config.stt.ortThreads });
+    }
     default:
       throw new TypeError(`STT_MODEL "${modelId}" has no local recognizer; supported: ${LOCAL_STT_MODELS.join(', ')}`);
   }

@@ -21,6 +21,8 @@ export interface MoonshineOptions {
   threads?: number;
   /** Token budget per second of audio; English speech runs ~3-4, the margin catches fast talkers. */
   tokensPerSecond?: number;
+  /** Overrides of the ORT session options below (bench/stt-throughput.ts compares them). */
+  sessionOptions?: Partial<ort.InferenceSession.SessionOptions>;
 }
 
 const BOS = 1;
@@ -76,6 +78,7 @@ export class MoonshineRecognizer implements SpeechRecognizer {
       // RSS (the merged decoder's two branches each plan their own buffers) and no speed, so they stay off.
       enableCpuMemArena: true,
       enableMemPattern: false,
+      ...opts.sessionOptions,
     };
     const [encoder, decoder, tokenizer] = await Promise.all([
       ort.InferenceSession.create(files.encoderPath, sessionOptions),
@@ -87,9 +90,18 @@ export class MoonshineRecognizer implements SpeechRecognizer {
 
   transcribe(pcm16k: Float32Array, opts: TranscribeOptions = {}): Promise<TranscriptionResult> {
     const audio = validatePcm16k(this.id, pcm16k, MAX_AUDIO_SECONDS);
-    const run = this.queue.then(() => this.run(audio, opts.signal));
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.enqueue(async () => (await this.run([audio], opts.signal))[0]!);
+  }
+
+  /**
+   * Transcribes several segments in one encoder run and one decoder loop (batch rows), for the shared inference
+   * process's batcher. The model has no attention mask, so shorter segments are zero-padded to the longest: keep
+   * batches to segments of similar length (agents/inference/stt-batcher.ts does). Results are in input order.
+   */
+  transcribeBatch(pcms: readonly Float32Array[], opts: TranscribeOptions = {}): Promise<TranscriptionResult[]> {
+    if (!Array.isArray(pcms) || pcms.length === 0) throw new TypeError('pcms must be a non-empty array of Float32Array');
+    const audio = pcms.map((p) => validatePcm16k(this.id, p, MAX_AUDIO_SECONDS));
+    return this.enqueue(() => this.run(audio, opts.signal));
   }
 
   async close(): Promise<void> {
@@ -99,42 +111,67 @@ export class MoonshineRecognizer implements SpeechRecognizer {
     await Promise.all([this.encoder.release(), this.decoder.release()]);
   }
 
-  private async run(pcm: Float32Array, signal: AbortSignal | undefined): Promise<TranscriptionResult> {
+  private enqueue<T>(job: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(job);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async run(pcms: Float32Array[], signal: AbortSignal | undefined): Promise<TranscriptionResult[]> {
     if (this.closed) throw new SttError(this.id, 'closed', 'recognizer is closed');
     if (signal?.aborted) throw new SttError(this.id, 'aborted', 'transcription aborted', { cause: signal.reason });
     const started = performance.now();
-    const audioSeconds = pcm.length / STT_SAMPLE_RATE;
-    const result = (text: string, truncated: boolean): TranscriptionResult => ({
-      text,
-      language: 'en',
-      audioSeconds,
-      processingMs: performance.now() - started,
-      truncated,
-      recognizerId: this.id,
-    });
-    if (pcm.length < MIN_SAMPLES) return result('', false);
+    const results: TranscriptionResult[] = new Array(pcms.length);
+    const finish = (i: number, text: string, truncated: boolean): void => {
+      const audioSeconds = pcms[i]!.length / STT_SAMPLE_RATE;
+      results[i] = { text, language: 'en', audioSeconds, processingMs: performance.now() - started, truncated, recognizerId: this.id };
+    };
+    const rows: number[] = [];
+    for (const [i, pcm] of pcms.entries()) {
+      if (pcm.length < MIN_SAMPLES) finish(i, '', false);
+      else rows.push(i);
+    }
+    if (rows.length === 0) return results;
     try {
+      const batch = rows.length;
+      const longest = Math.max(...rows.map((i) => pcms[i]!.length));
+      // A batch of one feeds the caller's samples as they are; more rows are zero-padded to the longest.
+      const input = batch === 1 ? pcms[rows[0]!]! : new Float32Array(batch * longest);
+      if (batch > 1) rows.forEach((i, r) => input.set(pcms[i]!, r * longest));
       const { last_hidden_state: hidden } = await this.encoder.run({
-        input_values: new ort.Tensor('float32', pcm, [1, pcm.length]),
+        input_values: new ort.Tensor('float32', input, [batch, longest]),
       });
-      const maxTokens = Math.max(4, Math.ceil(audioSeconds * this.tokensPerSecond));
+      const budget = rows.map((i) => Math.max(4, Math.ceil((pcms[i]!.length / STT_SAMPLE_RATE) * this.tokensPerSecond)));
+      const maxTokens = Math.max(...budget);
       const { layers, heads, headDim } = this.shape;
       const feeds: Record<string, ort.Tensor> = { encoder_hidden_states: hidden! };
-      const empty = new ort.Tensor('float32', new Float32Array(0), [1, heads, 0, headDim]);
+      const empty = new ort.Tensor('float32', new Float32Array(0), [batch, heads, 0, headDim]);
       for (let l = 0; l < layers; l++) {
         for (const part of ['decoder', 'encoder']) {
           feeds[`past_key_values.${l}.${part}.key`] = empty;
           feeds[`past_key_values.${l}.${part}.value`] = empty;
         }
       }
-      const tokens: number[] = [];
-      let next = BOS;
-      for (let step = 0; step < maxTokens; step++) {
+      const tokens: number[][] = rows.map(() => []);
+      const next = new BigInt64Array(batch).fill(BigInt(BOS));
+      let open = batch;
+      for (let step = 0; step < maxTokens && open > 0; step++) {
         if (signal?.aborted) throw new SttError(this.id, 'aborted', 'transcription aborted', { cause: signal.reason });
-        feeds.input_ids = new ort.Tensor('int64', BigInt64Array.of(BigInt(next)), [1, 1]);
+        feeds.input_ids = new ort.Tensor('int64', next, [batch, 1]);
         feeds.use_cache_branch = new ort.Tensor('bool', [step > 0], [1]);
         const out = await this.decoder.run(feeds);
-        next = argmaxLastPosition(out.logits!);
+        for (let r = 0; r < batch; r++) {
+          if (results[rows[r]!]) continue; // finished rows ride along until the whole batch is done
+          const token = argmaxRow(out.logits!, r);
+          next[r] = BigInt(token);
+          if (token === EOS) {
+            finish(rows[r]!, this.tokenizer.decode(tokens[r]!), false);
+            open--;
+          } else if (tokens[r]!.push(token) >= budget[r]!) {
+            finish(rows[r]!, this.tokenizer.decode(tokens[r]!), true);
+            open--;
+          }
+        }
         for (let l = 0; l < layers; l++) {
           feeds[`past_key_values.${l}.decoder.key`] = out[`present.${l}.decoder.key`]!;
           feeds[`past_key_values.${l}.decoder.value`] = out[`present.${l}.decoder.value`]!;
@@ -144,10 +181,8 @@ export class MoonshineRecognizer implements SpeechRecognizer {
             feeds[`past_key_values.${l}.encoder.value`] = out[`present.${l}.encoder.value`]!;
           }
         }
-        if (next === EOS) return result(this.tokenizer.decode(tokens), false);
-        tokens.push(next);
       }
-      return result(this.tokenizer.decode(tokens), true);
+      return results;
     } catch (err) {
       if (err instanceof SttError) throw err;
       throw new SttError(this.id, 'inference-failed', `onnxruntime failed: ${(err as Error).message}`, { cause: err });
@@ -155,10 +190,12 @@ export class MoonshineRecognizer implements SpeechRecognizer {
   }
 }
 
-function argmaxLastPosition(logits: ort.Tensor): number {
+/** Greedy choice for batch row `row` at the last position of logits [batch, positions, vocab]. */
+function argmaxRow(logits: ort.Tensor, row: number): number {
   const data = logits.data as Float32Array;
   const vocab = logits.dims[logits.dims.length - 1]!;
-  const base = data.length - vocab;
+  const perRow = data.length / logits.dims[0]!;
+  const base = row * perRow + perRow - vocab;
   let best = 0;
   let bestValue = -Infinity;
   for (let v = 0; v < vocab; v++) {
