@@ -4,6 +4,7 @@ import { useState, type FormEvent } from 'react';
 import { Link } from 'wouter';
 import { api, ApiRequestError, describeFormError } from '../api/client.js';
 import { ActionButton, AsyncView, Badge, Button, Card, Page, SelectField, TextArea, TextField, formatTime } from '../ui/kit.js';
+import { useAction } from '../ui/use-action.js';
 import { useAsync } from '../ui/use-async.js';
 import type { Group, MemberSummary } from './rooms-api.js';
 
@@ -114,21 +115,14 @@ export function GroupsPage() {
 
 function CreateGroup({ onCreated }: { onCreated(): Promise<void> }) {
   const [form, setForm] = useState({ name: '', description: '', visibility: 'open' });
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(undefined);
+  const { busy, error, run } = useAction();
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       await api.post('/v1/groups', { name: form.name, ...(form.description.trim() ? { description: form.description } : {}), visibility: form.visibility });
       setForm({ name: '', description: '', visibility: 'open' });
       await onCreated();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   const apiError = error instanceof ApiRequestError ? error : undefined;
   return (

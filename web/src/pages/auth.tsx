@@ -1,5 +1,6 @@
 // Log in and sign up: the API's own validation messages appear next to the field they name.
 import { useState, type FormEvent } from 'react';
+import { useAction } from '../ui/use-action.js';
 import { Link, useLocation, useSearch } from 'wouter';
 import { ApiRequestError, describeFormError } from '../api/client.js';
 import { useSession } from '../api/session.js';
@@ -17,20 +18,10 @@ export function LoginPage() {
   const next = useNext();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(undefined);
+  const { busy, error, run } = useAction();
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      await logIn(email, password);
-      navigate(next, { replace: true });
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    if (await run(() => logIn(email, password))) navigate(next, { replace: true });
   };
   const apiError = error instanceof ApiRequestError ? error : undefined;
   return (
@@ -61,21 +52,14 @@ export function SignUpPage() {
   const [, navigate] = useLocation();
   const next = useNext();
   const [form, setForm] = useState({ email: '', password: '', displayName: '', headline: '', company: '' });
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(undefined);
+  const { busy, error, run } = useAction();
   const set = (k: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [k]: e.target.value });
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      await signUp({ email: form.email, password: form.password, displayName: form.displayName, ...(form.headline ? { headline: form.headline } : {}), ...(form.company ? { company: form.company } : {}) });
-      navigate(next === '/' ? '/profile' : next, { replace: true });
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    const done = await run(() =>
+      signUp({ email: form.email, password: form.password, displayName: form.displayName, ...(form.headline ? { headline: form.headline } : {}), ...(form.company ? { company: form.company } : {}) }),
+    );
+    if (done) navigate(next === '/' ? '/profile' : next, { replace: true });
   };
   const apiError = error instanceof ApiRequestError ? error : undefined;
   return (

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { Link } from 'wouter';
 import { api, ApiRequestError, describeFormError } from '../api/client.js';
 import { Badge, Button, Card, Empty, TextArea, formatTime } from '../ui/kit.js';
+import { useAction } from '../ui/use-action.js';
 import { categoryLabel, DECISION_LABELS, formatDuration, shortId, STATUS_TONE } from './format.js';
 import { useMemberNames } from './member-names.js';
 import type { CaseDetail, CaseEvent } from './types.js';
@@ -86,22 +87,14 @@ export function NotesCard({ caseId, events, onAdded }: { caseId: string; events:
   const nameOf = useMemberNames(notes.map((n) => n.actor.memberId));
   const [text, setText] = useState('');
   const [visible, setVisible] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(undefined);
-  const add = async () => {
-    setBusy(true);
-    setError(undefined);
-    try {
+  const { busy, error, run } = useAction();
+  const add = () =>
+    run(async () => {
       await api.post(`/v1/moderation/cases/${caseId}/notes`, { text, visibleToMember: visible });
       setText('');
       setVisible(false);
       onAdded();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   return (
     <Card title="Notes">
       {notes.length === 0 ? (

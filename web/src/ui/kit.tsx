@@ -1,7 +1,8 @@
 // The console's small set of accessible building blocks: every input has a label and its error is tied to it
 // (aria-describedby), states are announced (role=status / role=alert), buttons show when they are busy.
-import { useId, useState, type ButtonHTMLAttributes, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
+import { useId, type ButtonHTMLAttributes, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
 import { describeError } from '../api/client.js';
+import { useAction } from './use-action.js';
 
 export function Page({ title, actions, children }: { title: string; actions?: ReactNode; children: ReactNode }) {
   return (
@@ -40,25 +41,10 @@ export function Button({ variant = 'secondary', busy, children, disabled, classN
 
 /** A button whose click runs an async action: busy while it runs, the error shown beside it. */
 export function ActionButton({ action, children, ...rest }: Omit<ButtonProps, 'onClick'> & { action: () => Promise<unknown> }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(undefined);
+  const { busy, error, run } = useAction();
   return (
     <span className="action">
-      <Button
-        {...rest}
-        busy={busy}
-        onClick={async () => {
-          setBusy(true);
-          setError(undefined);
-          try {
-            await action();
-          } catch (err) {
-            setError(err);
-          } finally {
-            setBusy(false);
-          }
-        }}
-      >
+      <Button {...rest} busy={busy} onClick={() => void run(action)}>
         {children}
       </Button>
       {error !== undefined ? (
