@@ -1,4 +1,5 @@
 // Maps the engine's refusals (EngineError kinds, stage DomainError codes) to HTTP statuses in one place.
+import { isDatabaseUnavailable } from '../db/unavailable.js';
 import { CaseError } from '../engine/cases/case-error.js';
 import { EngineError, type EngineErrorKind } from '../engine/engine-error.js';
 import { DomainError } from '../engine/stage/domain-error.js';
@@ -49,5 +50,7 @@ export function toApiErrorFromEngine(err: unknown): ApiError | undefined {
   if (err instanceof DomainError) {
     return new ApiError(DOMAIN_STATUS[err.code] ?? 403, err.code, err.message, err.field ? [{ field: err.field, message: err.message }] : []);
   }
+  // The database is away (restart, failover, network): nothing was done that the client must not retry.
+  if (isDatabaseUnavailable(err)) return new ApiError(503, 'database_unavailable', 'the database is not reachable right now; try again shortly', [], { 'Retry-After': '2' });
   return undefined;
 }

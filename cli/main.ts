@@ -1,4 +1,4 @@
-// `roundtable <command>`: start | worker | migrate | models | moderate | transcribe | grant-role | round | import-members. One entry for people, scripts and compose files.
+// `roundtable <command>`: start | api | worker | migrate | models | moderate | transcribe | grant-role | round | import-members. One entry for people, scripts and compose files.
 import { ConfigError, loadConfig, type Config } from '../core/config.js';
 import { createLogger } from '../core/logger.js';
 
@@ -6,6 +6,8 @@ const USAGE = `usage: roundtable <command>
 
 commands:
   start              database, LiveKit, API and agent workers; prints where the API is
+  api                one more API process (with its background workers) on an existing database and LiveKit
+                     (needs DATABASE_URL and LIVEKIT_URL); run several behind a load balancer
   worker             one moderation agent worker (needs DATABASE_URL and LIVEKIT_URL)
   migrate            apply database migrations
   models <sub>       list | fetch [id...|--all] | verify | path <id>
@@ -38,6 +40,23 @@ async function main(argv: string[]): Promise<number> {
       const { startStack } = await import('./stack.js');
       const stack = await startStack(config, log);
       process.stdout.write(`Roundtable is up\n  API:     ${stack.apiUrl}  (health: ${stack.apiUrl}/healthz, OpenAPI: ${stack.apiUrl}/v1/openapi.json)\n  LiveKit: ${stack.livekitUrl}\n  DB:      ${stack.database.kind}\n  Agents:  ${stack.workers.length} worker(s)\n`);
+      await waitForSignal();
+      await stack.stop();
+      return 0;
+    }
+    case 'api': {
+      // Several of these share one database and one LiveKit: stage events reach every process through the room
+      // event bus, and background workers run in one process at a time (leases).
+      const missing = [!config.database.url && 'DATABASE_URL', config.livekit.managed && 'LIVEKIT_URL'].filter(Boolean);
+      if (missing.length > 0) {
+        process.stderr.write(`roundtable api: set ${missing.join(' and ')} (an API process joins an existing database and LiveKit; \`roundtable start\` runs the whole stack)\n`);
+        return 2;
+      }
+      const { startStack } = await import('./stack.js');
+      const stack = await startStack(config, log, { workers: 0 });
+      process.stdout.write(`Roundtable API is up\n  API:     ${stack.apiUrl}\n  LiveKit: ${stack.livekitUrl}\n  DB:      ${stack.database.kind}\n`);
+      // Tests and supervisors that spawn this process learn it is ready here.
+      process.send?.({ type: 'api_ready', url: stack.apiUrl });
       await waitForSignal();
       await stack.stop();
       return 0;

@@ -155,9 +155,19 @@ async function hasEmbeddedData(dir: string): Promise<boolean> {
   }
 }
 
+/**
+ * A client checked out of the pool (a transaction, a held advisory lock) whose connection breaks between two of its
+ * queries emits 'error' with nobody listening, which would end the process. Logged instead: its next query fails
+ * (the caller sees the database unavailable) and the pool drops it on release.
+ */
+function guardCheckedOutClients(pool: pg.Pool, log: Logger): void {
+  pool.on('connect', (client) => client.on('error', (err) => log.warn({ err }, 'PostgreSQL connection lost while checked out')));
+}
+
 export async function connectPostgres(url: string, log: Logger, connectTimeoutMs = 5000): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: connectTimeoutMs });
   pool.on('error', (err) => log.warn({ err }, 'idle PostgreSQL client error'));
+  guardCheckedOutClients(pool, log);
   try {
     await pool.query('SELECT 1');
   } catch (err) {
@@ -183,6 +193,7 @@ export async function openEmbedded(dataDir: string | undefined, port: number, lo
   // PGlite runs one query at a time; a small pool avoids queueing inside the multiplexer.
   const pool = new pg.Pool({ connectionString: url, max: 4 });
   pool.on('error', (err) => log.warn({ err }, 'idle embedded-PostgreSQL client error'));
+  guardCheckedOutClients(pool, log);
   log.info({ url: redactUrl(url), dataDir: dataDir ?? 'memory' }, 'embedded PostgreSQL (PGlite) started');
   return {
     pool,

@@ -4,9 +4,10 @@
 import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { Principal } from '../../engine/identity/account-service.js';
-import { isModeratorView, mayViewStage, publicStageView, type PublicStageState, type StageCommandResult } from '../../engine/stage-service/index.js';
+import { isModeratorView, mayViewStage, publicStageView, type PublicStageState, type RoomStreamEvent, type StageCommandResult } from '../../engine/stage-service/index.js';
 import { DomainError, REACTION_EMOJI, normalizeReaction } from '../../engine/stage/index.js';
 import type { ApiServices } from '../context.js';
+import { ApiError } from '../errors.js';
 import { defineRoute, type RouteDef } from '../route.js';
 import { watchSession } from '../session-watch.js';
 import { StreamSlots } from '../stream-slots.js';
@@ -166,12 +167,18 @@ export function stageRoutes(s: ApiServices): RouteDef[] {
         200: {
           description:
             'A text/event-stream. The first event is the current stage; then one `event: stage_state` per change, ' +
-            '`id:` the stage version and `data:` the same JSON object GET /v1/rooms/{roomId}/stage returns. ' +
+            'with `data:` the same JSON object GET /v1/rooms/{roomId}/stage returns. Every event carries `id:`, the ' +
+            "room's event id (the same in every API process); an event this viewer does not get still advances it with " +
+            'an `id:`-only line. Reconnecting with the `Last-Event-ID` header (EventSource does it) replays every event ' +
+            'after that id, then goes on live: nothing missed, nothing twice, and no first stage event (unless the ' +
+            'events after that id are past retention: then the stream starts again from the current stage). ' +
             '`: keep-alive` comments every 15 s. Moderators (host, co-hosts, staff) also get `event: stage_effect` with an effect ' +
             '(GET /v1/rooms/{roomId}/stage/effects/{effectId}) each time one is applied, retried or failed. ' +
             'Everyone gets `event: caption` for each stored utterance on stage (`data`: segmentId, speaker, text, startedAt, ' +
             'endedAt; `text` null and `withheld` true when moderation flagged it); moderators also get `event: moderation_flag` ' +
             '(speaker, categories, action, step, caseId, reason) when the room policy acts on an utterance. ' +
+            'Everyone gets `event: moderation_undone` (actionId, undone, speaker, effect, publishRestored, by, at) when a host ' +
+            'undoes an automatic action (POST /v1/rooms/{roomId}/moderation/actions/{actionId}/undo). ' +
             'The stream ends after the room ends (last stage_state has ended: true), ' +
             'with `event: stage_closed` and `data: {"reason": …}` when you are no longer in the room (`not_in_room`), ' +
             'when your session ends by logout or revocation (`session_ended`) or your access token expires ' +
@@ -180,19 +187,29 @@ export function stageRoutes(s: ApiServices): RouteDef[] {
         },
       },
       handler: async ({ params, auth, ctx }) => {
+        const resumeAfter = lastEventIdHeader(ctx.get('last-event-id'));
         const releaseSlot = streamSlots.acquire(auth.memberId);
-        const stream = stageEventStream(s.stage, s.feed, params.roomId, auth, releaseSlot);
-        const first = await s.stage.snapshot(params.roomId, auth).catch((err: unknown) => {
-          stream.close();
+        let head: number;
+        let first: PublicStageState;
+        try {
+          // The head before the snapshot: an event committed in between is in the snapshot and comes again after
+          // it (dropped by its version), never lost.
+          head = await s.stage.lastEventId(params.roomId);
+          first = await s.stage.snapshot(params.roomId, auth);
+        } catch (err) {
+          releaseSlot();
           throw err;
-        });
+        }
+        // An id this room never gave (another database, a typo) cannot be resumed: start from the stage.
+        const resume = resumeAfter !== undefined && resumeAfter <= head ? resumeAfter : undefined;
+        const stream = stageEventStream(s.stage, params.roomId, auth, releaseSlot);
         // Written straight to the socket (ctx.respond = false): Koa's stream piping would report every client that
         // goes away as a server error.
         ctx.respond = false;
         ctx.req.socket.setTimeout(0);
         ctx.res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', 'x-accel-buffering': 'no' });
         ctx.res.once('close', stream.close);
-        stream.start(first, ctx.res);
+        stream.start(ctx.res, resume === undefined ? { first, id: head } : { after: resume, moderatorView: first.moderation !== undefined });
         // The stream lives only as long as the session that opened it.
         stream.onClose(
           watchSession(s.accounts, auth, { ended: stream.end, changed: stream.setViewer }, { recheckMs: HEARTBEAT_MS, log: s.log }),
@@ -290,9 +307,23 @@ async function targeting<T>(field: string, pending: Promise<T>): Promise<T> {
   }
 }
 
+/** The Last-Event-ID header: absent, or the id of the last event a client got. */
+function lastEventIdHeader(value: string): number | undefined {
+  if (value === '') return undefined;
+  if (!/^\d{1,15}$/.test(value)) {
+    throw ApiError.badRequest('validation_failed', 'Last-Event-ID must be an event id this stream sent (a non-negative integer)', [
+      { field: 'header.Last-Event-ID', message: 'must be a non-negative integer' },
+    ]);
+  }
+  return Number(value);
+}
+
+/** Where a stream starts: from the current stage (sent first, as event `id`), or right after an event the client has. */
+type StreamStart = { first: PublicStageState; id: number } | { after: number; moderatorView: boolean };
+
 interface StageEventStream {
-  /** Sends the first state to `sink`, then what changed meanwhile (if newer), then each change as it comes. */
-  start(first: PublicStageState, sink: ServerResponse): void;
+  /** Starts writing to `sink`: the first state (or nothing, when resuming), then every event after it, in order. */
+  start(sink: ServerResponse, from: StreamStart): void;
   /** Sends `event: stage_closed` with `reason`, then ends the stream. */
   end(reason: string): void;
   /** The viewer's standing changed (e.g. a platform role was revoked): show the stage as they may now see it, or end. */
@@ -302,26 +333,31 @@ interface StageEventStream {
   close(): void;
 }
 
-/** Subscribes before the first read, so no change between the read and the subscription is lost. */
-function stageEventStream(stage: Service, feed: ApiServices['feed'], roomId: string, initialViewer: Principal, releaseSlot: () => void): StageEventStream {
+/** One client's stream of a room's events (the room event bus, through the stage service), as this viewer may see them. */
+function stageEventStream(stage: Service, roomId: string, initialViewer: Principal, releaseSlot: () => void): StageEventStream {
   let viewer = initialViewer;
   /** Whether the last view sent was a moderator's (it carries `moderation`): flags go to moderators only. */
   let moderatorView = false;
   let sink: ServerResponse | undefined;
   let closed = false;
   let lastVersion = -1;
-  const pending: PublicStageState[] = [];
+  let unsubscribe: () => void = () => undefined;
   const cleanups: (() => void)[] = [releaseSlot];
 
   const write = (chunk: string): void => {
     if (!closed && sink !== undefined && !sink.writableEnded) sink.write(chunk);
   };
-  const push = (view: PublicStageState, force = false): void => {
-    if (view.version <= lastVersion && !view.ended && !force) return;
+  /** `id: N` alone: the client's Last-Event-ID moves past an event it does not get, so a resume does not resend it. */
+  const skip = (id: number): void => write(`id: ${id}\n\n`);
+  const idLine = (id: number | undefined): string => (id === undefined ? '' : `id: ${id}\n`);
+  /** Writes a stage view (unless older than the one sent); returns whether it did. */
+  const push = (view: PublicStageState, id: number | undefined, force = false): boolean => {
+    if (view.version <= lastVersion && !view.ended && !force) return false;
     lastVersion = Math.max(lastVersion, view.version);
     moderatorView = view.moderation !== undefined;
-    write(`event: stage_state\nid: ${view.version}\ndata: ${JSON.stringify(view)}\n\n`);
+    write(`event: stage_state\n${idLine(id)}data: ${JSON.stringify(view)}\n\n`);
     if (view.ended) close();
+    return true;
   };
   const end = (reason: string): void => {
     write(`event: stage_closed\ndata: ${JSON.stringify({ reason })}\n\n`);
@@ -332,31 +368,55 @@ function stageEventStream(stage: Service, feed: ApiServices['feed'], roomId: str
     closed = true;
     clearInterval(heartbeat);
     unsubscribe();
-    unsubscribeFeed();
     for (const cleanup of cleanups.splice(0)) cleanup();
     if (sink !== undefined && !sink.writableEnded) sink.end();
   };
-  const unsubscribe = stage.subscribe(roomId, ({ state, room, effect, reactions }) => {
-    if (effect !== undefined) {
-      if (sink !== undefined && mayViewStage(state, room, viewer) && isModeratorView(state, room, viewer)) {
-        write(`event: stage_effect\ndata: ${JSON.stringify(effect)}\n\n`);
+  /** Reads the stage afresh for this viewer and sends it (a gap in the replay, a change of platform roles). */
+  const refresh = (): void => {
+    stage.snapshot(roomId, viewer).then(
+      (view) => {
+        if (!closed) push(view, undefined, true);
+      },
+      (err: unknown) => {
+        // Refused: they may no longer see this stage. Anything else (the database) waits for the next change.
+        if (err instanceof DomainError) end('not_in_room');
+      },
+    );
+  };
+  const onEvent = (event: RoomStreamEvent): void => {
+    if (closed) return;
+    switch (event.kind) {
+      case 'gap':
+        refresh();
+        return;
+      case 'stage_effect': {
+        const { state, room, effect } = event.change;
+        if (mayViewStage(state, room, viewer) && isModeratorView(state, room, viewer)) write(`event: stage_effect\nid: ${event.id}\ndata: ${JSON.stringify(effect)}\n\n`);
+        else skip(event.id);
+        return;
       }
-      return;
+      case 'stage_state': {
+        const { state, room, reactions } = event.change;
+        if (!mayViewStage(state, room, viewer)) {
+          skip(event.id);
+          end('not_in_room');
+          return;
+        }
+        if (!push(publicStageView(state, room, viewer, reactions), event.id)) skip(event.id);
+        return;
+      }
+      case 'caption':
+        write(`event: caption\nid: ${event.id}\ndata: ${JSON.stringify(event.feed)}\n\n`);
+        return;
+      case 'moderation_undone':
+        write(`event: moderation_undone\nid: ${event.id}\ndata: ${JSON.stringify(event.feed)}\n\n`);
+        return;
+      case 'moderation_flag':
+        if (moderatorView) write(`event: moderation_flag\nid: ${event.id}\ndata: ${JSON.stringify(event.feed)}\n\n`);
+        else skip(event.id);
+        return;
     }
-    if (!mayViewStage(state, room, viewer)) {
-      end('not_in_room');
-      return;
-    }
-    const view = publicStageView(state, room, viewer, reactions);
-    if (sink !== undefined) push(view);
-    else pending.push(view);
-  });
-  // Captions and flags are written only once the first state went out (sink set), in the order they come.
-  const unsubscribeFeed = feed.subscribe(roomId, (event) => {
-    if (sink === undefined) return;
-    if (event.type === 'caption') write(`event: caption\ndata: ${JSON.stringify(event)}\n\n`);
-    else if (moderatorView) write(`event: moderation_flag\ndata: ${JSON.stringify(event)}\n\n`);
-  });
+  };
   const heartbeat = setInterval(() => write(': keep-alive\n\n'), HEARTBEAT_MS);
   heartbeat.unref();
 
@@ -370,24 +430,24 @@ function stageEventStream(stage: Service, feed: ApiServices['feed'], roomId: str
     setViewer(fresh) {
       const before = viewer;
       viewer = fresh;
-      if (closed || sameRoles(before, fresh)) return;
       // What this viewer may see depends on their platform roles: read the stage again as they are now.
-      stage.snapshot(roomId, fresh).then(
-        (view) => push(view, true),
-        (err: unknown) => {
-          // Refused: they may no longer see this stage. Anything else (the database) waits for the next change.
-          if (err instanceof DomainError) end('not_in_room');
-        },
-      );
+      if (!closed && !sameRoles(before, fresh)) refresh();
     },
-    start(first, target) {
+    start(target, from) {
       sink = target;
       if (closed) {
-        target.end(); // the viewer left the room between the first read and now
+        target.end(); // closed between the first read and now
         return;
       }
-      push(first);
-      for (const view of pending.splice(0)) push(view);
+      let after: number;
+      if ('first' in from) {
+        push(from.first, from.id);
+        after = from.id;
+      } else {
+        moderatorView = from.moderatorView;
+        after = from.after;
+      }
+      if (!closed) unsubscribe = stage.subscribe(roomId, onEvent, { after });
     },
   };
 }

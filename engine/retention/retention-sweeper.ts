@@ -9,6 +9,7 @@
 // being read) are skipped until the next run. Idempotent: a second run finds nothing the first one deleted.
 import type { Logger } from '../../core/logger.js';
 import type { Queryable } from '../../db/queryable.js';
+import type { WorkerLease } from '../leases/index.js';
 
 export interface RetentionSweeperOptions {
   log: Logger;
@@ -22,6 +23,8 @@ export interface RetentionSweeperOptions {
   batchSize?: number;
   /** Fixed clock for tests; the database clock otherwise. */
   now?: () => Date;
+  /** With several API processes on one database: scheduled passes run only in the process holding this lease. */
+  lease?: WorkerLease;
 }
 
 export interface SweepResult {
@@ -38,6 +41,7 @@ export class RetentionSweeper {
   readonly #batchSize: number;
   readonly #now: (() => Date) | undefined;
   #timer: NodeJS.Timeout | undefined;
+  readonly #lease: WorkerLease | undefined;
   #running: Promise<void> | undefined;
   #started = false;
 
@@ -57,6 +61,7 @@ export class RetentionSweeper {
     if (!Number.isInteger(this.#batchSize) || this.#batchSize < 1 || this.#batchSize > 100_000) throw new TypeError('RetentionSweeper: batchSize must be an integer in [1, 100000]');
     if (options.now !== undefined && typeof options.now !== 'function') throw new TypeError('RetentionSweeper: now must be a function');
     this.#now = options.now;
+    this.#lease = options.lease;
     this.#db = db;
   }
 
@@ -78,13 +83,17 @@ export class RetentionSweeper {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     await this.#running;
+    // Another process takes over at its next pass instead of after the lease runs out.
+    await this.#lease?.release().catch(() => undefined);
   }
 
   #schedule(delayMs: number): void {
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
       if (!this.#started) return;
-      this.#running = this.#sweep(() => this.#started)
+      const lease = this.#lease;
+      const pass = () => this.#sweep(() => this.#started);
+      this.#running = (lease ? lease.runIfHeld(pass).then((run) => (run.ran ? run.result : { evidenceClips: 0, transcriptSegments: 0 })) : pass())
         .then(
           (r) => {
             if (r.evidenceClips || r.transcriptSegments) this.#safeLog('info', { ...r }, 'retention: expired evidence and transcripts deleted');

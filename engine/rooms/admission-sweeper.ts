@@ -1,6 +1,7 @@
 // Join tickets that were never used: a member admitted through the API who never connects to the room's media
 // gets no participant_left from LiveKit, so without this they would count against the room's capacity forever.
 import type { Logger } from '../../core/logger.js';
+import type { WorkerLease } from '../leases/index.js';
 import type { RoomStore } from './room-store.js';
 
 export interface UnconnectedDropper {
@@ -13,6 +14,8 @@ export interface AdmissionSweeperOptions {
   intervalMs: number;
   now?: () => number;
   log: Logger;
+  /** With several API processes on one database: scheduled sweeps run only in the process holding this lease. */
+  lease?: WorkerLease;
 }
 
 export class AdmissionSweeper {
@@ -49,7 +52,8 @@ export class AdmissionSweeper {
   start(): void {
     this.#timer ??= setInterval(() => {
       if (this.#running) return;
-      this.#running = this.sweepOnce()
+      const lease = this.options.lease;
+      this.#running = (lease ? lease.runIfHeld(() => this.sweepOnce()) : this.sweepOnce())
         .catch((err: unknown) => this.options.log.warn({ err }, 'admission sweep failed'))
         .finally(() => (this.#running = undefined));
     }, this.options.intervalMs);
@@ -60,5 +64,7 @@ export class AdmissionSweeper {
     clearInterval(this.#timer);
     this.#timer = undefined;
     await this.#running;
+    // Another process takes over at its next sweep instead of after the lease runs out.
+    await this.options.lease?.release().catch(() => undefined);
   }
 }

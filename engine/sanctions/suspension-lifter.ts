@@ -2,6 +2,7 @@
 // unlifted, so a second lifter (another API process) or a repeated run lifts nothing twice. A failed run is logged
 // and tried again on the next tick; nothing here can end in an unhandled rejection.
 import type { Logger } from '../../core/logger.js';
+import type { WorkerLease } from '../leases/index.js';
 import type { Sanction } from './sanction-store.js';
 
 export interface ExpiredSuspensions {
@@ -14,6 +15,8 @@ export interface SuspensionLifterOptions {
   log: Logger;
   /** Called once per lifted suspension (to audit it, tell the member); its failures are logged, not retried. */
   onLifted?: (sanction: Sanction) => void | Promise<void>;
+  /** With several API processes on one database: scheduled runs happen only in the process holding this lease. */
+  lease?: WorkerLease;
 }
 
 export const DEFAULT_LIFT_INTERVAL_MS = 30_000;
@@ -23,6 +26,7 @@ export class SuspensionLifter {
   readonly #intervalMs: number;
   readonly #log: Logger;
   readonly #onLifted: ((sanction: Sanction) => void | Promise<void>) | undefined;
+  readonly #lease: WorkerLease | undefined;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<Sanction[]> | undefined;
   #active = false;
@@ -40,6 +44,7 @@ export class SuspensionLifter {
     this.#intervalMs = intervalMs;
     this.#log = options.log;
     this.#onLifted = options.onLifted;
+    this.#lease = options.lease;
   }
 
   get running(): boolean {
@@ -60,6 +65,8 @@ export class SuspensionLifter {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     await this.#running;
+    // Another process takes over at its next run instead of after the lease runs out.
+    await this.#lease?.release().catch(() => undefined);
   }
 
   /** One run; joins the run in flight instead of starting a second. Never rejects: a failure is logged and gives []. */
@@ -73,12 +80,24 @@ export class SuspensionLifter {
   #schedule(generation: number, delayMs: number): void {
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
-      void this.runOnce().then(() => {
+      void this.#scheduledRun().then(() => {
         if (this.#active && generation === this.#generation) this.#schedule(generation, this.#intervalMs);
       });
     }, delayMs);
     // A background chore: it never keeps the process alive on its own.
     this.#timer.unref();
+  }
+
+  /** A scheduled run: only while this process holds the lease (when there is one). Never rejects. */
+  async #scheduledRun(): Promise<unknown> {
+    if (this.#lease === undefined) return this.runOnce();
+    try {
+      if (!(await this.#lease.tryHold())) return [];
+    } catch (err) {
+      this.#log.warn({ err }, 'suspension lifter: could not take its lease; retrying on the next tick');
+      return [];
+    }
+    return this.runOnce();
   }
 
   async #lift(): Promise<Sanction[]> {

@@ -1,7 +1,7 @@
 // The stage of every live room, persisted: each command loads the room's StageState, applies the pure command with
 // the injected clock, stores the result only if nobody wrote in between (retrying on a lost race), appends the
 // events as evidence, and then carries out the effects on LiveKit and pushes the new state to the room (LiveKit
-// data topic) and to in-process subscribers (the API's server-sent events).
+// data topic) and to the room event bus (the API's server-sent events, in every API process).
 //
 // Decisions:
 // - The rooms table is the truth about the room's lifecycle; this service only reads it. A room that ended by any
@@ -18,12 +18,17 @@
 //   cannot overfill a room. The same policy runs on every connection LiveKit reports, so a still-valid LiveKit
 //   token (LiveKit itself refreshes connected clients' tokens for 10 minutes) never bypasses it.
 // - set_role effects need no LiveKit call: clients learn roles from the stage_state broadcast.
+// - Every committed change is appended to the room event bus in its own transaction (the full state, the room's
+//   facts and reaction counts), so a stream in any API process, or one that reconnects, gets it exactly once;
+//   effect status changes and room endings by other paths are appended right after they happen.
 import crypto from 'node:crypto';
 import type pg from 'pg';
 import type { Logger } from '../../core/logger.js';
+import type { Queryable } from '../../db/queryable.js';
 import { authorize, isStaff, type JoinDecision, type PlatformRole, type RoomRole } from '../access/index.js';
 import { EngineError } from '../engine-error.js';
 import type { LiveKitGateway } from '../gateway/livekit-gateway.js';
+import { type RoomEvent, RoomEventBus, type RoomFeedEvent } from '../room-events/index.js';
 import { type Actor, DomainError, type StageEffect, type StageEvent, type StageResult, StageState } from '../stage/index.js';
 import { EffectOutbox, type EffectOutboxOptions } from './effect-outbox.js';
 import { EffectStore, type LiveKitEffectKind, type NewEffect, type StageEffectRecord } from './effect-store.js';
@@ -48,7 +53,7 @@ export interface StageMember {
 }
 
 /**
- * What subscribers receive after every change: the full state (build a view with publicStageView), the room and its
+ * A change as the stage stream carries it: the full state (build a view with publicStageView), the room and its
  * reaction counts. With `effect`, the change is to an effect on LiveKit (applied, retried, failed), not to the stage.
  */
 export interface StageChange {
@@ -58,10 +63,36 @@ export interface StageChange {
   effect?: StageEffectRecord;
 }
 
+/**
+ * One event of a room's stream, in the order of the room event bus; `id` is its event id (the SSE `id:`). `gap`:
+ * events after the subscriber's starting point were swept by retention; read the stage afresh.
+ */
+export type RoomStreamEvent =
+  | { id: number; kind: 'stage_state'; change: StageChange }
+  | { id: number; kind: 'stage_effect'; change: StageChange & { effect: StageEffectRecord } }
+  | { id: number; kind: 'caption' | 'moderation_flag' | 'moderation_undone'; feed: RoomFeedEvent }
+  | { id: number; kind: 'gap' };
+
+/** The stored form of stage_state and stage_effect events. */
+interface StagePayload {
+  state: unknown;
+  room: StageRoomFacts;
+  reactions: ReactionCounts;
+  effect?: StageEffectRecord;
+}
+
+function decodeRoomEvent(event: RoomEvent): RoomStreamEvent {
+  if (event.kind === 'caption' || event.kind === 'moderation_flag' || event.kind === 'moderation_undone') return { id: event.id, kind: event.kind, feed: event.payload as RoomFeedEvent };
+  const p = event.payload as StagePayload;
+  const change: StageChange = { state: StageState.fromJSON(p.state), room: p.room, reactions: p.reactions };
+  if (event.kind === 'stage_effect' && p.effect !== undefined) return { id: event.id, kind: 'stage_effect', change: { ...change, effect: p.effect } };
+  return { id: event.id, kind: 'stage_state', change };
+}
+
 /** A stage command's answer: the stage as the caller may see it, and the command's effects on LiveKit as they stand. */
 export type StageCommandResult = PublicStageState & { effects: StageEffectRecord[] };
 
-export type StageListener = (change: StageChange) => void;
+export type StageListener = (event: RoomStreamEvent) => void;
 
 /** What the join policy needs from the stage, read at the moment of admission. */
 export interface SeatFacts {
@@ -107,6 +138,8 @@ export interface StageServiceOptions {
   maxAttempts?: number;
   /** The effect worker's retry policy, lease and poll, and how long a command waits for its effects (default 1500 ms). */
   effects?: Omit<EffectOutboxOptions, 'onChange'> & { waitMs?: number };
+  /** Where changes are published (cli/stack.ts: one bus per process, listening); default a bus of this process only. */
+  events?: RoomEventBus;
 }
 
 const LIVEKIT_EFFECTS: ReadonlySet<string> = new Set<LiveKitEffectKind>(['grant_publish', 'revoke_publish', 'mute_track', 'remove']);
@@ -143,7 +176,7 @@ export class StageService {
   readonly #maxAttempts: number;
   readonly #onRoomEnded: StageServiceOptions['onRoomEnded'];
   readonly #queue = new KeyedMutex();
-  readonly #listeners = new Map<string, Set<StageListener>>();
+  readonly #events: RoomEventBus;
   readonly #effects: EffectStore;
   readonly #outbox: EffectOutbox;
   readonly #effectWaitMs: number;
@@ -157,6 +190,7 @@ export class StageService {
     this.#now = options.now ?? Date.now;
     this.#maxAttempts = options.maxAttempts ?? 5;
     this.#onRoomEnded = options.onRoomEnded;
+    this.#events = options.events ?? new RoomEventBus(pool, { log });
     const { waitMs, ...outbox } = options.effects ?? {};
     this.#effectWaitMs = waitMs ?? 1500;
     if (!Number.isInteger(this.#effectWaitMs) || this.#effectWaitMs < 0) throw new TypeError('effects.waitMs must be a non-negative integer');
@@ -380,31 +414,52 @@ export class StageService {
     return this.#withOpenEffects(publicStageView(state, room, viewer, await this.#store.reactionCounts(roomId)));
   }
 
-  /** Every committed change of this room's stage, in order, for this process's subscribers. Returns unsubscribe. */
-  subscribe(roomId: string, listener: StageListener): () => void {
+  /**
+   * Every event of this room's stream (stage changes, effects, captions, flags) after event `options.after` (absent:
+   * from now), in order, each once, whichever API process committed it. Returns unsubscribe.
+   */
+  subscribe(roomId: string, listener: StageListener, options: { after?: number } = {}): () => void {
     requireUuid(roomId, 'roomId');
     if (typeof listener !== 'function') throw new TypeError('listener must be a function');
-    let set = this.#listeners.get(roomId);
-    if (set === undefined) this.#listeners.set(roomId, (set = new Set()));
-    set.add(listener);
-    return () => {
-      const current = this.#listeners.get(roomId);
-      current?.delete(listener);
-      if (current?.size === 0) this.#listeners.delete(roomId);
-    };
+    return this.#events.subscribe(
+      roomId,
+      (event) => {
+        let decoded: RoomStreamEvent;
+        try {
+          decoded = decodeRoomEvent(event);
+        } catch (err) {
+          this.#log.error({ err, roomId, id: event.id }, 'stage: an event of the room stream could not be read; skipped');
+          return;
+        }
+        listener(decoded);
+      },
+      { after: options.after, onGap: () => listener({ id: 0, kind: 'gap' }) },
+    );
+  }
+
+  /** The id of the room's last stream event: a stream whose first state is read after this misses nothing after it. */
+  async lastEventId(roomId: string): Promise<number> {
+    return this.#events.head(requireUuid(roomId, 'roomId'));
+  }
+
+  /** The room event bus this stage publishes to (the moderation feed appends captions and flags to the same one). */
+  get events(): RoomEventBus {
+    return this.#events;
   }
 
   /** How many subscribers a room has in this process (operational insight; the SSE route's cleanup is tested by it). */
   subscriberCount(roomId: string): number {
-    return this.#listeners.get(roomId)?.size ?? 0;
+    return this.#events.subscriberCount(roomId);
   }
 
-  /** The room ended by another path (empty timeout, staff): tells subscribers so they can close. */
+  /** The room ended by another path (empty timeout, staff): the stream hears the final state so streams can close. */
   async roomEnded(roomId: string): Promise<void> {
     requireUuid(roomId, 'roomId');
     const room = await this.#store.room(roomId);
     const stored = await this.#store.load(roomId);
-    if (room !== undefined && stored !== undefined) this.#notify(stored.state, toFacts(room), await this.#store.reactionCounts(roomId));
+    if (room === undefined || stored === undefined) return;
+    const payload: StagePayload = { state: stored.state.toJSON(), room: toFacts(room), reactions: await this.#store.reactionCounts(roomId) };
+    await this.#events.append(roomId, 'stage_state', payload);
   }
 
   // ---- Stage commands (the API) ----------------------------------------------------------------------------------
@@ -520,14 +575,14 @@ export class StageService {
     return view;
   }
 
-  /** An effect changed: subscribers of its room hear it with the stage as it stands. */
+  /** An effect changed: the room's stream hears it with the stage as it stands. */
   async #notifyEffect(effect: StageEffectRecord): Promise<void> {
-    if (!this.#listeners.has(effect.roomId)) return;
     try {
       const room = await this.#store.room(effect.roomId);
       const stored = await this.#store.load(effect.roomId);
       if (room === undefined || stored === undefined) return;
-      this.#notify(stored.state, toFacts(room), await this.#store.reactionCounts(effect.roomId), effect);
+      const payload: StagePayload = { state: stored.state.toJSON(), room: toFacts(room), reactions: await this.#store.reactionCounts(effect.roomId), effect };
+      await this.#events.append(effect.roomId, 'stage_effect', payload);
     } catch (err) {
       this.#log.warn({ err, roomId: effect.roomId }, 'stage: could not tell subscribers about an effect');
     }
@@ -564,7 +619,12 @@ export class StageService {
       const queued: NewEffect[] = result.effects
         .filter((e): e is Extract<StageEffect, { kind: LiveKitEffectKind }> => LIVEKIT_EFFECTS.has(e.kind))
         .map((e) => ({ id: crypto.randomUUID(), kind: e.kind, identity: e.identity, livekitRoom: room.livekitName }));
-      if (await this.#store.commit(version, result.state, result.events, now, queued)) return { ...result, effectIds: queued.map((e) => e.id) };
+      // The stream's event commits with the change (same transaction), so no stream can miss it or see it undone.
+      const publish = async (client: Queryable): Promise<void> => {
+        const payload: StagePayload = { state: result.state.toJSON(), room: toFacts(room), reactions: await this.#store.reactionCounts(room.id, client) };
+        await this.#events.append(room.id, 'stage_state', payload, client);
+      };
+      if (await this.#store.commit(version, result.state, result.events, now, queued, publish)) return { ...result, effectIds: queued.map((e) => e.id) };
       if (attempt >= this.#maxAttempts) {
         throw new EngineError('unavailable', 'stage_busy', 'the stage changed too often to apply this; try again', undefined, 1);
       }
@@ -581,8 +641,8 @@ export class StageService {
   async #afterCommit(result: StageResult, room: StageRoomFacts): Promise<void> {
     if (result.events.length === 0) return;
     if (result.effects.some((e) => LIVEKIT_EFFECTS.has(e.kind))) this.#outbox.kick();
+    this.#events.kick(room.id);
     const reactions = await this.#store.reactionCounts(room.id);
-    this.#notify(result.state, room, reactions);
     const state = publicStageView(result.state, room, undefined, reactions);
     await this.#attempt('broadcast stage state', () => this.#gateway.broadcast(room.livekitName, STAGE_TOPIC, { type: 'stage_state', state }));
   }
@@ -592,18 +652,6 @@ export class StageService {
       await call();
     } catch (err) {
       this.#log.error({ err }, `stage: ${what} failed on LiveKit`);
-    }
-  }
-
-  #notify(state: StageState, room: StageRoomFacts, reactions: ReactionCounts, effect?: StageEffectRecord): void {
-    const set = this.#listeners.get(room.id);
-    if (set === undefined) return;
-    for (const listener of [...set]) {
-      try {
-        listener(effect === undefined ? { state, room, reactions } : { state, room, reactions, effect });
-      } catch (err) {
-        this.#log.warn({ err, roomId: room.id }, 'stage: subscriber threw');
-      }
     }
   }
 

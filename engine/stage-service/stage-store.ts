@@ -1,6 +1,7 @@
 // Stages as persisted: one snapshot row per room, replaced only if nobody wrote in between (version check), and
 // the append-only event log written in the same transaction, so the log and the snapshot never disagree.
 import type pg from 'pg';
+import type { Queryable } from '../../db/queryable.js';
 import { REACTION_EMOJI, type ReactionEmoji, StageState, type StageEvent } from '../stage/index.js';
 import { insertEffects, type NewEffect } from './effect-store.js';
 import type { ReactionCounts, StageRoomFacts } from './public-stage.js';
@@ -48,9 +49,17 @@ export class StageStore {
 
   /**
    * Replaces the snapshot if it is still at `expectedVersion`, appends `events` and queues `effects` (the LiveKit
-   * outbox) in the same transaction; false when someone wrote first.
+   * outbox) in the same transaction; false when someone wrote first. `alsoInTransaction` runs last, before the
+   * commit (the room event bus appends the change there).
    */
-  async commit(expectedVersion: number, next: StageState, events: readonly StageEvent[], now: number, effects: readonly NewEffect[] = []): Promise<boolean> {
+  async commit(
+    expectedVersion: number,
+    next: StageState,
+    events: readonly StageEvent[],
+    now: number,
+    effects: readonly NewEffect[] = [],
+    alsoInTransaction?: (client: Queryable) => Promise<unknown>,
+  ): Promise<boolean> {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
@@ -71,6 +80,7 @@ export class StageStore {
         );
       }
       await insertEffects(client, next.roomId, next.version, effects, now);
+      await alsoInTransaction?.(client);
       await client.query('COMMIT');
       return true;
     } catch (err) {
@@ -92,8 +102,8 @@ export class StageStore {
   }
 
   /** The room's reaction counts, in palette order. */
-  async reactionCounts(roomId: string): Promise<ReactionCounts> {
-    const { rows } = await this.pool.query<{ emoji: string; count: string }>('SELECT emoji, count FROM room_reaction_counts WHERE room_id = $1', [roomId]);
+  async reactionCounts(roomId: string, db: Queryable = this.pool): Promise<ReactionCounts> {
+    const { rows } = await db.query<{ emoji: string; count: string }>('SELECT emoji, count FROM room_reaction_counts WHERE room_id = $1', [roomId]);
     const byEmoji = new Map(rows.map((r) => [r.emoji, Number(r.count)]));
     const counts: ReactionCounts = {};
     for (const emoji of REACTION_EMOJI) {

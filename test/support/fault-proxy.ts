@@ -12,11 +12,14 @@ export class FaultProxy {
 
   private constructor(
     public port: number,
-    readonly targetPort: number,
+    readonly targetPort: number | string,
   ) {}
 
-  /** Listens on 127.0.0.1:`port` (0: any free port) and forwards to 127.0.0.1:`targetPort`. */
-  static async start(targetPort: number, port = 0): Promise<FaultProxy> {
+  /**
+   * Listens on 127.0.0.1:`port` (0: any free port) and forwards to 127.0.0.1:`targetPort`, or to the Unix socket
+   * at that path when it is a string (PostgreSQL inside the test network namespace).
+   */
+  static async start(targetPort: number | string, port = 0): Promise<FaultProxy> {
     const proxy = new FaultProxy(port, targetPort);
     proxy.port = await proxy.#listen();
     return proxy;
@@ -60,7 +63,7 @@ export class FaultProxy {
   #accept(client: net.Socket): void {
     this.#track(client);
     if (this.#mode !== 'forward') return; // blackhole: hold the connection, answer nothing
-    const upstream = net.connect(this.targetPort, '127.0.0.1');
+    const upstream = typeof this.targetPort === 'string' ? net.connect(this.targetPort) : net.connect(this.targetPort, '127.0.0.1');
     this.#track(upstream);
     client.pipe(upstream).pipe(client);
   }

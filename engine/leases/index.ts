@@ -1,0 +1,1 @@
+export { leaseFor, PROCESS_HOLDER, WorkerLease, type WorkerLeaseOptions } from './worker-lease.js';
