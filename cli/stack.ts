@@ -2,6 +2,7 @@
 // (managed or external), the HTTP API, and N moderation agent workers as child processes.
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
+import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
@@ -13,7 +14,8 @@ import { openDatabase, type Database } from '../db/database.js';
 import { migrate } from '../db/migrate.js';
 import { LiveKitGateway } from '../engine/gateway/livekit-gateway.js';
 import { AccountService } from '../engine/identity/account-service.js';
-import { LiveKitServer } from '../engine/livekit/index.js';
+import { LiveKitCluster } from '../engine/livekit/index.js';
+import { AgentSupervisor } from '../engine/agent-supervision/index.js';
 import { AdmissionSweeper } from '../engine/rooms/admission-sweeper.js';
 import { LiveKitEventHandler } from '../engine/rooms/livekit-events.js';
 import { PgRateLimiter, Quotas } from '../engine/quotas/index.js';
@@ -30,6 +32,8 @@ import { CaseStore } from '../engine/cases/case-store.js';
 import { EvidenceStore } from '../engine/evidence/evidence-store.js';
 import { ModerationEvaluator } from '../engine/moderation/moderation-evaluator.js';
 import { RoomFeed } from '../engine/moderation/room-feed.js';
+import { leaseFor } from '../engine/leases/index.js';
+import { ROOM_EVENT_RETENTION, RoomEventBus, RoomEventSweeper } from '../engine/room-events/index.js';
 import { PLATFORM_DEFAULT_POLICY } from '../engine/moderation/room-policy.js';
 import { RoomPolicyStore } from '../engine/moderation/room-policy-store.js';
 import { resolveModelFiles } from '../models/fetch.js';
@@ -56,6 +60,10 @@ export interface RunningStack {
   workers: ChildProcess[];
   /** Resolves when every agent worker has registered with LiveKit (rooms created before that wait for a worker). */
   workersRegistered: Promise<void>;
+  /** LiveKit worker ids each agent worker process registered under (fault tests find the one holding a room). */
+  workerIds: ReadonlyMap<ChildProcess, readonly string[]>;
+  /** The managed LiveKit nodes; undefined with an external LIVEKIT_URL. */
+  liveKit: LiveKitCluster | undefined;
   /** The engine services the API was given (tests drive the matching services and their clocks through them). */
   services: ApiServices;
   stop(): Promise<void>;
@@ -84,13 +92,12 @@ export async function startStack(config: Config, log: Logger, options: StackOpti
     if (applied.length) log.info({ applied }, 'migrations applied');
 
     const webhookUrl = `${config.api.publicUrl}/v1/livekit/webhook`;
-    if (config.livekit.managed) {
-      const server = LiveKitServer.fromConfig(config, { webhookUrls: [webhookUrl], logger: log });
-      const ready = await server.start();
-      log.info({ url: ready.url, ms: ready.startupMs }, 'LiveKit server ready');
-      stops.push(async () => {
-        await server.stop();
-      });
+    // LIVEKIT_NODES nodes sharing LIVEKIT_REDIS_URL (one node without Redis by default); services use node 0.
+    const liveKit = config.livekit.managed ? LiveKitCluster.fromConfig(config, { webhookUrls: [webhookUrl], logger: log }) : undefined;
+    if (liveKit) {
+      const ready = await liveKit.start();
+      log.info({ nodes: ready.map((r) => ({ url: r.url, ms: r.startupMs })) }, 'LiveKit ready');
+      stops.push(() => liveKit.stop());
     }
     const gateway = new LiveKitGateway({
       url: config.livekit.url,
@@ -104,6 +111,7 @@ export async function startStack(config: Config, log: Logger, options: StackOpti
 
     const workers: ChildProcess[] = [];
     const registered = new Set<ChildProcess>();
+    const workerIds = new Map<ChildProcess, string[]>();
     const health = new HealthCheck({
       db: async () => {
         await database.pool.query('SELECT 1');
@@ -125,7 +133,16 @@ export async function startStack(config: Config, log: Logger, options: StackOpti
     });
     // The stage hands "the host ended the room" to the room service, which marks it ended and closes it on LiveKit.
     const effects = config.stageEffects;
+    // The room event bus: every stage change, effect, caption and flag, shared by every API process on this database
+    // (LISTEN on PostgreSQL; the embedded PGlite's single session cannot deliver notifications, so it polls).
+    const roomEvents = new RoomEventBus(database.pool, { log, listen: database.kind === 'postgres' });
+    await roomEvents.start();
+    stops.push(() => roomEvents.stop());
+    const roomEventSweeper = new RoomEventSweeper(roomEvents, { ...ROOM_EVENT_RETENTION, lease: leaseFor(database.pool, 'room-event-sweeper', ROOM_EVENT_RETENTION.intervalMs), log });
+    roomEventSweeper.start();
+    stops.push(() => roomEventSweeper.stop());
     const stage = new StageService(database.pool, gateway, log, {
+      events: roomEvents,
       onRoomEnded: async (roomId, by): Promise<void> => {
         await services.rooms.end(roomId, by.staff ? 'staff' : 'host');
       },
@@ -142,7 +159,7 @@ export async function startStack(config: Config, log: Logger, options: StackOpti
     stage.startEffects();
     stops.push(() => stage.stop());
     // Classified segments -> captions, flag cases, the room policy's actions; stopped before the stage (stops run in reverse).
-    const feed = new RoomFeed();
+    const feed = new RoomFeed({ events: roomEvents, log });
     const evaluator = new ModerationEvaluator(
       database.pool,
       {
@@ -212,6 +229,8 @@ export async function startStack(config: Config, log: Logger, options: StackOpti
       pool: database.pool,
       rooms: services.rooms,
       stage,
+      livekit: gateway,
+      feed,
       sanctions,
       audit: auditLog,
       log,
@@ -230,6 +249,8 @@ export async function startStack(config: Config, log: Logger, options: StackOpti
     const sweeper = new AdmissionSweeper(services.rooms.store, stage, {
       graceMs: config.rooms.admissionGraceSeconds * 1000,
       intervalMs: config.rooms.admissionSweepSeconds * 1000,
+      // One API process at a time sweeps (the others stand by on the lease).
+      lease: leaseFor(database.pool, 'admission-sweeper', config.rooms.admissionSweepSeconds * 1000),
       log,
     });
     sweeper.start();
@@ -237,6 +258,7 @@ export async function startStack(config: Config, log: Logger, options: StackOpti
     // Suspensions that ran out are recorded as lifted (they stop restricting at expires_at regardless).
     const lifter = new SuspensionLifter(sanctions, {
       intervalMs: config.moderation.suspensionLiftSeconds * 1000,
+      lease: leaseFor(database.pool, 'suspension-lifter', config.moderation.suspensionLiftSeconds * 1000),
       log,
       onLifted: async (sanction) => {
         await auditLog.record({ actor: { kind: 'system' }, action: 'sanction.expired', subject: { kind: 'member', id: sanction.memberId }, detail: { sanctionId: sanction.id, kind: sanction.kind } });
@@ -247,6 +269,7 @@ export async function startStack(config: Config, log: Logger, options: StackOpti
     const retention = new RetentionSweeper(database.pool, {
       log,
       intervalMs: config.moderation.retentionSweepSeconds * 1000,
+      lease: leaseFor(database.pool, 'retention-sweeper', config.moderation.retentionSweepSeconds * 1000),
       unflaggedTranscriptDays: config.moderation.unflaggedTranscriptDays,
       flaggedTranscriptDays: config.moderation.extendedRetentionDays,
     });
@@ -280,32 +303,57 @@ export async function startStack(config: Config, log: Logger, options: StackOpti
     });
     stops.push(() => new Promise<void>((resolve) => { httpServer.closeAllConnections(); httpServer.close(() => resolve()); }));
 
+    // Gives a live room a new agent when its worker died (LiveKit does not); stopped before the database closes.
+    const agentSupervisor = new AgentSupervisor({
+      pool: database.pool,
+      livekit: gateway,
+      log,
+      intervalMs: config.agent.supervision.intervalMs,
+      startGraceMs: config.agent.supervision.startGraceMs,
+    });
+    agentSupervisor.start();
+
     const count = options.workers ?? config.agent.workers;
     const registrations: Promise<void>[] = [];
     for (let i = 0; i < count; i++) {
       const child = spawn(process.execPath, [...process.execArgv, CLI_MAIN, 'worker'], {
         // NODE_ENV=production unless set: rtc-node logs every WebRTC callback at debug level otherwise.
-        env: { NODE_ENV: 'production', ...process.env, ...options.workerEnv, DATABASE_URL: options.workerDatabaseUrl?.(database.url) ?? database.url, LIVEKIT_URL: config.livekit.url },
+        env: {
+          NODE_ENV: 'production',
+          ...process.env,
+          ...options.workerEnv,
+          DATABASE_URL: options.workerDatabaseUrl?.(database.url) ?? database.url,
+          LIVEKIT_URL: config.livekit.url,
+          // @livekit/agents reads port 0 as "its default 8081": each worker on this machine needs a port of its own.
+          AGENT_HTTP_PORT: String(config.agent.httpPort === 0 ? await freeLoopbackPort() : config.agent.httpPort + i),
+        },
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       });
       registrations.push(
         new Promise<void>((resolve, reject) => {
-          child.on('message', (msg: { type?: string }) => {
+          child.on('message', (msg: { type?: string; workerId?: string }) => {
             if (msg?.type !== 'worker_registered') return;
             registered.add(child);
+            // A worker that reconnects to LiveKit registers again under a new id: all of them are its.
+            if (typeof msg.workerId === 'string') workerIds.set(child, [...(workerIds.get(child) ?? []), msg.workerId]);
             resolve();
           });
           child.once('exit', (code, signal) => reject(new Error(`agent worker ${i} exited (${code ?? signal}) before registering`)));
         }),
       );
-      child.on('exit', (code, signal) => log.info({ worker: i, code, signal }, 'agent worker exited'));
+      child.on('exit', (code, signal) => {
+        log.info({ worker: i, code, signal }, 'agent worker exited');
+        for (const id of workerIds.get(child) ?? []) agentSupervisor.workerLost(id);
+      });
       workers.push(child);
     }
     const workersRegistered = Promise.all(registrations).then(() => undefined);
     workersRegistered.catch(() => undefined); // reported through /healthz and to callers that await it
     stops.push(() => Promise.all(workers.map((w) => stopChild(w))).then(() => undefined));
+    // Stopped before the workers (stops run in reverse): their exits at shutdown are no loss to repair.
+    stops.push(() => agentSupervisor.stop());
 
-    return { apiUrl: config.api.publicUrl, livekitUrl: config.livekit.url, database, workers, workersRegistered, services: apiServices, stop };
+    return { apiUrl: config.api.publicUrl, livekitUrl: config.livekit.url, database, workers, workersRegistered, workerIds, liveKit, services: apiServices, stop };
   } catch (err) {
     await stop();
     throw err;
@@ -314,6 +362,14 @@ export async function startStack(config: Config, log: Logger, options: StackOpti
 
 export function requiredModels(config: Config): string[] {
   return config.stt.backend === 'local' ? [config.stt.model, 'silero-vad'] : ['silero-vad'];
+}
+
+async function freeLoopbackPort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
 
 async function stopChild(child: ChildProcess, graceMs = 8000): Promise<void> {

@@ -36,6 +36,10 @@ const EnvSchema = z.object({
   LIVEKIT_RTC_UDP_PORT_END: port.default(50100),
   LIVEKIT_NODE_IP: z.union([z.ipv4(), z.ipv6()]).default('127.0.0.1'),
   LIVEKIT_BIN: z.string().optional(),
+  // A LiveKit cluster: nodes share rooms through this Redis (redis://[user:password@]host:port[/db]). The managed
+  // server then starts LIVEKIT_NODES nodes on this machine, node i on LIVEKIT_PORT + 10·i (and so on).
+  LIVEKIT_REDIS_URL: z.string().regex(/^redis:\/\/[^/\s]+(\/\d+)?$/, 'must be a redis://[user:password@]host:port[/db] URL').optional(),
+  LIVEKIT_NODES: z.coerce.number().int().min(1).max(8).default(1),
   PUBLIC_LIVEKIT_URL: z.string().regex(/^wss?:\/\/[^/\s]+/, 'must be a ws:// or wss:// URL clients can reach').optional(),
 
   API_HOST: z.string().default('127.0.0.1'),
@@ -50,6 +54,14 @@ const EnvSchema = z.object({
   // Above this CPU load (0-1) a worker tells LiveKit it takes no new rooms (the @livekit/agents default is 0.7).
   AGENT_LOAD_THRESHOLD: z.coerce.number().gt(0).max(1).default(0.7),
   AGENT_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  // Agent supervision (engine/agent-supervision): how often the API checks that every live room has its agent,
+  // and how long a fresh dispatch may take to show its agent in the room before it counts as lost.
+  AGENT_SUPERVISION_INTERVAL_MS: z.coerce.number().int().min(100).max(600_000).default(2000),
+  AGENT_SUPERVISION_START_GRACE_MS: z.coerce.number().int().min(1000).max(600_000).default(45_000),
+  // The worker's spool sweeper (agents/spool-sweeper.ts): how often it delivers spools no running job holds, and
+  // after how many failed sweeps (room gone, records refused) a spool is moved to agent-spool/dead/.
+  AGENT_SPOOL_SWEEP_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  AGENT_SPOOL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(10),
 
   STT_MODEL: z.string().min(1).default('moonshine-base-en'),
   STT_BACKEND: z.enum(['local', 'openai']).default('local'),
@@ -131,9 +143,13 @@ export interface Config {
     nodeIp: string;
     bin: string | undefined;
     version: string;
+    /** Shared by the nodes of a LiveKit cluster; undefined: a single node keeps rooms in memory. */
+    redisUrl: string | undefined;
+    /** Managed nodes started on this machine (more than one needs redisUrl). */
+    nodes: number;
   };
   api: { host: string; port: number; publicUrl: string };
-  agent: { name: string; workers: number; httpPort: number; inference: 'shared' | 'per_job'; loadThreshold: number };
+  agent: { name: string; workers: number; httpPort: number; inference: 'shared' | 'per_job'; loadThreshold: number; supervision: { intervalMs: number; startGraceMs: number }; spool: { sweepMs: number; maxAttempts: number } };
   stt: {
     model: string;
     backend: 'local' | 'openai';
@@ -207,6 +223,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(parsed.error.issues.map((i) => ({ variable: String(i.path[0] ?? '?'), message: i.message })));
   }
   const e = parsed.data;
+  if (e.LIVEKIT_NODES > 1 && e.LIVEKIT_REDIS_URL === undefined) {
+    throw new ConfigError([{ variable: 'LIVEKIT_NODES', message: 'more than one LiveKit node needs LIVEKIT_REDIS_URL (the nodes share rooms through Redis)' }]);
+  }
   refuseDevSecretsBeyondLoopback(e);
   const xdgCache = env.XDG_CACHE_HOME && env.XDG_CACHE_HOME !== '' ? env.XDG_CACHE_HOME : path.join(os.homedir(), '.cache');
   const cache = path.resolve(e.ROUNDTABLE_CACHE_DIR ?? path.join(xdgCache, 'roundtable'));
@@ -234,9 +253,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       nodeIp: e.LIVEKIT_NODE_IP,
       bin: e.LIVEKIT_BIN,
       version: LIVEKIT_VERSION,
+      redisUrl: e.LIVEKIT_REDIS_URL,
+      nodes: e.LIVEKIT_NODES,
     },
     api: { host: e.API_HOST, port: e.API_PORT, publicUrl: e.PUBLIC_API_URL ?? `http://${apiHostForUrl}:${e.API_PORT}` },
-    agent: { name: e.AGENT_NAME, workers: e.AGENT_WORKERS, httpPort: e.AGENT_HTTP_PORT, inference: e.AGENT_INFERENCE, loadThreshold: e.AGENT_LOAD_THRESHOLD },
+    agent: { name: e.AGENT_NAME, workers: e.AGENT_WORKERS, httpPort: e.AGENT_HTTP_PORT, inference: e.AGENT_INFERENCE, loadThreshold: e.AGENT_LOAD_THRESHOLD, supervision: { intervalMs: e.AGENT_SUPERVISION_INTERVAL_MS, startGraceMs: e.AGENT_SUPERVISION_START_GRACE_MS }, spool: { sweepMs: e.AGENT_SPOOL_SWEEP_SECONDS * 1000, maxAttempts: e.AGENT_SPOOL_MAX_ATTEMPTS } },
     stt: {
       model: e.STT_MODEL,
       backend: e.STT_BACKEND,

@@ -56,6 +56,10 @@ if [ -z "${LIVEKIT_URL:-}" ] && [ -z "${LIVEKIT_BIN:-}" ]; then
   bash scripts/install-livekit.sh >&2
 fi
 
+# 3b. Redis: a LiveKit cluster (LIVEKIT_NODES > 1) shares rooms through it, and the cluster tests start their own
+# throw-away redis-server on loopback, so it is installed always (never started as a service here).
+bash scripts/install-redis.sh
+
 # 4. PostgreSQL with pgvector (tests use both it and the embedded PGlite).
 if [ -z "${DATABASE_URL:-}" ] && [ "${ROUNDTABLE_DB:-auto}" != "embedded" ]; then
   bash scripts/install-postgres.sh >&2

@@ -42,6 +42,11 @@ export interface ParticipantSnapshot {
   tracks: { sid: string; source: string; muted: boolean }[];
 }
 
+export interface AgentDispatchSnapshot {
+  id: string;
+  jobs: { id: string; status: 'pending' | 'running' | 'ended'; workerId: string; participantIdentity: string }[];
+}
+
 export class LiveKitGateway {
   readonly url: string;
   readonly #rooms: RoomServiceClient;
@@ -81,6 +86,47 @@ export class LiveKitGateway {
     const existing = await this.#dispatch.listDispatch(room);
     if (existing.some((d) => d.agentName === this.#options.agentName)) return;
     await this.#dispatch.createDispatch(room, this.#options.agentName);
+  }
+
+  /** The moderation agent's dispatches in a room with their jobs (engine/agent-supervision reads them). */
+  async agentDispatches(room: string): Promise<AgentDispatchSnapshot[]> {
+    const all = await this.#dispatch.listDispatch(room).catch((err: unknown) => {
+      if (isNotFound(err)) return [];
+      throw err;
+    });
+    return all
+      .filter((d) => d.agentName === this.#options.agentName)
+      .map((d) => ({
+        id: d.id,
+        jobs: (d.state?.jobs ?? []).map((j) => ({
+          id: j.id,
+          // JobStatus: 0 pending, 1 running, 2 success, 3 failed.
+          status: j.state?.status === 0 ? 'pending' : j.state?.status === 1 ? 'running' : 'ended',
+          workerId: j.state?.workerId ?? '',
+          participantIdentity: j.state?.participantIdentity ?? '',
+        })),
+      }));
+  }
+
+  /** A new dispatch of the moderation agent, even when the room already has one (whose worker may be gone). */
+  async dispatchAgent(room: string): Promise<string> {
+    return (await this.#dispatch.createDispatch(room, this.#options.agentName)).id;
+  }
+
+  async deleteAgentDispatch(room: string, dispatchId: string): Promise<void> {
+    await this.#dispatch.deleteDispatch(dispatchId, room).catch((err: unknown) => {
+      if (!isNotFound(err)) throw err;
+    });
+  }
+
+  /** Identities of everyone connected to the room, hidden agents included; undefined when LiveKit has no such room. */
+  async participantIdentities(room: string): Promise<string[] | undefined> {
+    try {
+      return (await this.#rooms.listParticipants(room)).map((p) => p.identity);
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    }
   }
 
   async deleteRoom(name: string): Promise<void> {

@@ -52,6 +52,7 @@ interface LiveKitServerEvents {
 
 const LOG_TAIL_LINES = 200;
 const LOG_LINE_MAX_CHARS = 1000;
+const NODE_ID = /"nodeID":\s*"(ND_[A-Za-z0-9]+)"/;
 /** Only what the Go binary needs: LiveKit maps LIVEKIT_*, NODE_IP, UDP_PORT, REDIS_* env vars onto
  * its config, and Roundtable's own LIVEKIT_* variables would silently override the YAML. */
 const PASSED_ENV = ['PATH', 'HOME', 'TMPDIR', 'TZ', 'LANG'];
@@ -99,6 +100,7 @@ export class LiveKitServer extends EventEmitter<LiveKitServerEvents> {
   private stopping = false;
   private starting = false;
   private tail: string[] = [];
+  #nodeId: string | undefined;
   private partialLine = '';
   private readonly killOnParentExit = (): void => {
     this.child?.kill('SIGKILL');
@@ -131,6 +133,12 @@ export class LiveKitServer extends EventEmitter<LiveKitServerEvents> {
 
   get running(): boolean {
     return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** The node id LiveKit generated at start (ND_…), read from its start-up log line; how a cluster names its nodes
+   * (e.g. in Redis' room_node_map). Undefined before the line is written. */
+  get nodeId(): string | undefined {
+    return this.#nodeId;
   }
 
   /** Last lines the server wrote (stdout and stderr), for error reports. */
@@ -171,6 +179,7 @@ export class LiveKitServer extends EventEmitter<LiveKitServerEvents> {
     const logFile = fs.createWriteStream(this.logPath, { flags: 'w' });
     this.tail = [];
     this.partialLine = '';
+    this.#nodeId = undefined;
     this.stopping = false;
 
     const started = performance.now();
@@ -240,7 +249,10 @@ export class LiveKitServer extends EventEmitter<LiveKitServerEvents> {
   private remember(text: string): void {
     const lines = (this.partialLine + text).split('\n');
     this.partialLine = lines.pop()!.slice(0, LOG_LINE_MAX_CHARS);
-    for (const line of lines) this.tail.push(line.slice(0, LOG_LINE_MAX_CHARS));
+    for (const line of lines) {
+      this.tail.push(line.slice(0, LOG_LINE_MAX_CHARS));
+      this.#nodeId ??= NODE_ID.exec(line)?.[1];
+    }
     if (this.tail.length > LOG_TAIL_LINES) this.tail.splice(0, this.tail.length - LOG_TAIL_LINES);
   }
 }

@@ -25,6 +25,19 @@ export interface LiveKitServerSettings {
   emptyTimeoutSeconds: number;
   departureTimeoutSeconds: number;
   logLevel: LiveKitLogLevel;
+  /** Set for a node of a cluster: the nodes share rooms, routing and agent workers through this Redis. */
+  redis?: LiveKitRedisSettings;
+  /** CPU load (0-1] up to which LiveKit still sends a worker jobs (its own default 0.7); kept equal to the workers'
+   * AGENT_LOAD_THRESHOLD, or LiveKit would hold back jobs the workers would take. */
+  agentTargetLoad?: number;
+}
+
+export interface LiveKitRedisSettings {
+  /** host:port */
+  address: string;
+  username?: string;
+  password?: string;
+  db?: number;
 }
 
 /** The YAML document, typed to the subset of livekit-server fields Roundtable sets. */
@@ -46,6 +59,8 @@ export interface LiveKitServerYaml {
   room: { auto_create: true; enable_remote_unmute: true; empty_timeout: number; departure_timeout: number };
   turn: { enabled: false };
   logging: { level: LiveKitLogLevel; pion_level: LiveKitLogLevel };
+  redis?: { address: string; username?: string; password?: string; db?: number };
+  agents?: { target_load: number };
 }
 
 const LOG_LEVELS: readonly LiveKitLogLevel[] = ['debug', 'info', 'warn', 'error'];
@@ -78,6 +93,10 @@ export function buildLiveKitServerConfig(settings: LiveKitServerSettings): LiveK
     if (!Number.isInteger(s[field]) || s[field] < 1) throw new TypeError(`${field} must be a positive integer`);
   }
   if (!LOG_LEVELS.includes(s.logLevel)) throw new TypeError(`logLevel must be one of ${LOG_LEVELS.join(', ')}`);
+  if (s.redis !== undefined) checkRedis(s.redis, loopback);
+  if (s.agentTargetLoad !== undefined && !(typeof s.agentTargetLoad === 'number' && s.agentTargetLoad > 0 && s.agentTargetLoad <= 1)) {
+    throw new TypeError('agentTargetLoad must be a number in (0, 1]');
+  }
 
   const v6 = net.isIPv6(s.nodeIp);
   return {
@@ -105,6 +124,17 @@ export function buildLiveKitServerConfig(settings: LiveKitServerSettings): LiveK
     },
     turn: { enabled: false },
     logging: { level: s.logLevel, pion_level: s.logLevel === 'debug' ? 'debug' : 'error' },
+    ...(s.redis !== undefined
+      ? {
+          redis: {
+            address: s.redis.address,
+            ...(s.redis.username ? { username: s.redis.username } : {}),
+            ...(s.redis.password ? { password: s.redis.password } : {}),
+            ...(s.redis.db ? { db: s.redis.db } : {}),
+          },
+        }
+      : {}),
+    ...(s.agentTargetLoad !== undefined ? { agents: { target_load: s.agentTargetLoad } } : {}),
   };
 }
 
@@ -130,6 +160,48 @@ export function liveKitServerSettingsFromConfig(
     emptyTimeoutSeconds: config.rooms.emptyTimeoutSeconds,
     departureTimeoutSeconds: 20,
     logLevel: options.logLevel ?? toLiveKitLogLevel(config.logLevel),
+    ...(lk.redisUrl !== undefined ? { redis: parseRedisUrl(lk.redisUrl) } : {}),
+    agentTargetLoad: config.agent.loadThreshold,
+  };
+}
+
+/** Ports between one managed node and the next on the same machine. */
+export const CLUSTER_NODE_PORT_STRIDE = 10;
+
+/**
+ * Settings for `count` nodes of one cluster on this machine: node i listens on port + 10·i and rtcTcpPort + 10·i,
+ * and gets the i-th slice of the RTC UDP range (a room's media flows through the node that holds it).
+ */
+export function liveKitClusterNodeSettings(base: LiveKitServerSettings, count: number): LiveKitServerSettings[] {
+  if (!Number.isInteger(count) || count < 1) throw new TypeError('count must be a positive integer');
+  if (count > 1 && base.redis === undefined) throw new TypeError('a cluster of more than one node needs redis settings');
+  const udpSlice = Math.floor((base.rtcUdpPortEnd - base.rtcUdpPortStart + 1) / count);
+  if (udpSlice < 2) throw new TypeError(`the RTC UDP port range is too small for ${count} nodes`);
+  return Array.from({ length: count }, (_, i) => ({
+    ...base,
+    port: base.port + CLUSTER_NODE_PORT_STRIDE * i,
+    rtcTcpPort: base.rtcTcpPort + CLUSTER_NODE_PORT_STRIDE * i,
+    rtcUdpPortStart: base.rtcUdpPortStart + udpSlice * i,
+    rtcUdpPortEnd: base.rtcUdpPortStart + udpSlice * (i + 1) - 1,
+  }));
+}
+
+/** redis://[user:password@]host:port[/db] -> LiveKit's redis settings. */
+export function parseRedisUrl(url: string): LiveKitRedisSettings {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new TypeError(`redis URL must look like redis://[user:password@]host:port[/db], got ${JSON.stringify(url)}`);
+  }
+  if (u.protocol !== 'redis:' || u.hostname === '') throw new TypeError(`redis URL must look like redis://[user:password@]host:port[/db], got ${JSON.stringify(url)}`);
+  const db = u.pathname === '' || u.pathname === '/' ? 0 : Number(u.pathname.slice(1));
+  if (!Number.isInteger(db) || db < 0) throw new TypeError('redis URL database must be a non-negative integer');
+  return {
+    address: `${u.hostname}:${u.port || '6379'}`,
+    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
+    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+    db,
   };
 }
 
@@ -149,6 +221,15 @@ function requirePort(value: unknown, field: string): void {
   if (!Number.isInteger(value) || (value as number) < 1 || (value as number) > 65535) {
     throw new TypeError(`${field} must be an integer port between 1 and 65535`);
   }
+}
+
+function checkRedis(redis: LiveKitRedisSettings, requireLoopback: boolean): void {
+  const m = typeof redis?.address === 'string' ? /^\[?([^\]]+?)\]?:(\d+)$/.exec(redis.address) : null;
+  if (!m || Number(m[2]) < 1 || Number(m[2]) > 65535) throw new TypeError('redis.address must be host:port');
+  if (requireLoopback && !isLoopbackAddress(m[1]!) && m[1] !== 'localhost') {
+    throw new TypeError('redis.address must be a loopback address while nodeIp is loopback');
+  }
+  if (redis.db !== undefined && (!Number.isInteger(redis.db) || redis.db < 0)) throw new TypeError('redis.db must be a non-negative integer');
 }
 
 function checkWebhookUrl(value: unknown, field: string, requireLoopback: boolean): void {

@@ -1,0 +1,82 @@
+// Shared by the cluster tests (not a test file): a throw-away redis-server (loopback only, a free port, nothing
+// persisted unless asked, stopped by the test; read with redis-cli), and the polling and room helpers they use.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { ApiClient } from '../support/api-client.js';
+import { freeTcpPort } from '../livekit/fixtures/ports.js';
+
+const run = promisify(execFile);
+
+export interface TestRedis {
+  port: number;
+  url: string;
+  /** One redis-cli command; its stdout trimmed. */
+  cli(...args: string[]): Promise<string>;
+  /** Starts it again on the same port (after stop or a kill). */
+  restart(): Promise<void>;
+  kill(signal?: NodeJS.Signals): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** persistent: an append-only file in a temporary directory (fsync on every write), as a deployment keeps it, so a
+ * restarted Redis comes back with the cluster's state. */
+export async function startRedis(options: { persistent?: boolean } = {}): Promise<TestRedis> {
+  const port = await freeTcpPort();
+  const dir = options.persistent ? await fs.mkdtemp(path.join(os.tmpdir(), 'rt-redis-')) : undefined;
+  const persistence = dir ? ['--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
+  let child: ChildProcess | undefined;
+  const cli = async (...args: string[]): Promise<string> => (await run('redis-cli', ['-h', '127.0.0.1', '-p', String(port), ...args], { timeout: 10_000 })).stdout.trim();
+  const launch = async (): Promise<void> => {
+    const c = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence, '--protected-mode', 'yes'], { stdio: 'ignore' });
+    child = c;
+    process.once('exit', () => c.kill('SIGKILL'));
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      if (c.exitCode !== null) throw new Error(`redis-server exited (${c.exitCode}) on port ${port}`);
+      if ((await cli('ping').catch(() => '')) === 'PONG') return;
+      if (Date.now() > deadline) throw new Error(`redis-server on ${port} did not answer PING within 30 s`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  const kill = async (signal: NodeJS.Signals = 'SIGTERM'): Promise<void> => {
+    const c = child;
+    if (!c || c.exitCode !== null || c.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => c.once('exit', () => resolve()));
+    c.kill(signal);
+    const timer = setTimeout(() => c.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  };
+  await launch();
+  const stop = async (): Promise<void> => {
+    await kill('SIGTERM');
+    if (dir) await fs.rm(dir, { recursive: true, force: true });
+  };
+  return { port, url: `redis://127.0.0.1:${port}`, cli, restart: launch, kill, stop };
+}
+
+/** Polls `probe` until it answers a value (errors count as not yet), or fails naming `what` and the last error. */
+export async function eventually<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ''}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** Ends a room as its host (joining first: ending needs the host in the room's session). */
+export async function endRoom(client: ApiClient, roomId: string): Promise<void> {
+  await client.post(`/v1/rooms/${roomId}/join`, { acceptTranscription: true });
+  const res = await client.post(`/v1/rooms/${roomId}/end`);
+  if (res.status !== 200) throw new Error(`end room: ${res.status} ${JSON.stringify(res.body)}`);
+}
