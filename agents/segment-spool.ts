@@ -3,6 +3,7 @@
 // in order once the database answers again. One directory per room; each file is written to a temporary name and
 // renamed, so a crash leaves whole records or none.
 import crypto from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { NewTranscriptSegment, SegmentClassification } from '../engine/transcripts/transcript-store.js';
@@ -57,6 +58,37 @@ export class SegmentSpool {
     this.#maxBytes = maxBytes;
   }
 
+  /**
+   * Marks the spool as this process's (a room's job): the spool sweeper leaves a directory alone while the process
+   * named in it is alive, and delivers it once that process is gone (killed, crashed, or ended with records left).
+   */
+  async hold(): Promise<void> {
+    await fs.mkdir(this.dir, { recursive: true });
+    const tmp = path.join(this.dir, `.holder.${process.pid}.tmp`);
+    await fs.writeFile(tmp, JSON.stringify({ pid: process.pid, startTicks: startTicks(process.pid) }));
+    await fs.rename(tmp, path.join(this.dir, HOLDER_FILE));
+  }
+
+  /** Whether another live process holds the spool (see hold); a pid reused by an unrelated process does not count. */
+  async heldByAnotherProcess(): Promise<boolean> {
+    const text = await fs.readFile(path.join(this.dir, HOLDER_FILE), 'utf8').catch(() => undefined);
+    if (text === undefined) return false;
+    let holder: { pid?: unknown; startTicks?: unknown };
+    try {
+      holder = JSON.parse(text) as typeof holder;
+    } catch {
+      return false; // not ours to trust; a whole holder file is written by rename
+    }
+    if (typeof holder.pid !== 'number' || !Number.isInteger(holder.pid) || holder.pid < 1 || holder.pid === process.pid) return false;
+    try {
+      process.kill(holder.pid, 0);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false; // ESRCH: gone
+    }
+    const ticks = startTicks(holder.pid);
+    return ticks === undefined || holder.startTicks === undefined || ticks === holder.startTicks;
+  }
+
   /** Record file names, oldest first. */
   async pending(): Promise<string[]> {
     const names = await fs.readdir(this.dir).catch((err: NodeJS.ErrnoException) => {
@@ -106,6 +138,20 @@ export class SegmentSpool {
       stored += 1;
     }
     return stored;
+  }
+}
+
+/** The file naming the process that holds a spool directory. */
+export const HOLDER_FILE = '.holder';
+
+/** When the process started (Linux /proc, clock ticks since boot): tells a live holder from a reused pid. */
+function startTicks(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Field 22; the command name (field 2) is in parentheses and may hold spaces, so count after its ')'.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
   }
 }
 

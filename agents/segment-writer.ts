@@ -32,8 +32,9 @@ export class SegmentWriter {
     this.#o = options;
   }
 
-  /** Resumes a spool a previous job of this room left behind. */
+  /** Holds the spool for this job (the worker's sweeper leaves it alone), and resumes what an earlier job left. */
   async start(): Promise<void> {
+    await this.#o.spool.hold();
     if ((await this.#o.spool.pending()).length > 0) {
       this.#spooled = true;
       this.#o.log.warn({ dir: this.#o.spool.dir }, 'segments left in the spool by an earlier job; writing them');

@@ -21,13 +21,24 @@ import { ReportService, type ReportInput } from './report-service.js';
 import type { PolicyFieldError, RoomPolicy, RoomPolicyOverride } from './room-policy.js';
 import { PLATFORM_DEFAULT_POLICY, PLATFORM_FLOOR_CATEGORIES } from './room-policy.js';
 import { RoomPolicyStore } from './room-policy-store.js';
-import { SanctionEnforcer } from './sanction-enforcer.js';
+import { SanctionEnforcer, type MediaRemover } from './sanction-enforcer.js';
+import type { LiveKitGateway } from '../gateway/livekit-gateway.js';
+import { MODERATION_NOTICE_TOPIC } from './moderation-evaluator.js';
+import type { RoomFeed } from './room-feed.js';
+import type { ModerationUndoneEvent } from '../room-events/index.js';
 import { AutoActionUndo, type UndoResult } from './auto-action-undo.js';
 
 export interface ModerationServiceOptions {
   pool: pg.Pool;
   rooms: RoomService;
   stage: StageService;
+  /**
+   * LiveKit's server API (the engine's gateway): enforcement disconnects sanctioned members it lists; an undone mute
+   * gives back a publish permission the mute took and tells the speaker.
+   */
+  livekit: MediaRemover & UndoMessenger;
+  /** Where the room hears that an automatic action was undone (its stage event stream). */
+  feed: Pick<RoomFeed, 'publish'>;
   sanctions: SanctionStore;
   audit?: AuditLog;
   log: Logger;
@@ -46,6 +57,9 @@ export class PolicyRejected extends Error {
     this.name = 'PolicyRejected';
   }
 }
+
+/** What telling a room about an undone action takes from LiveKit. */
+export type UndoMessenger = Pick<LiveKitGateway, 'sendTo' | 'getParticipant' | 'setCanPublish'>;
 
 export interface RoomPolicyView {
   roomId: string;
@@ -76,6 +90,9 @@ export class ModerationService {
   readonly #review: CaseReviewService;
   readonly #reports: ReportService;
   readonly #undo: AutoActionUndo;
+  readonly #livekit: MediaRemover & UndoMessenger;
+  readonly #feed: Pick<RoomFeed, 'publish'>;
+  readonly #log: Logger;
 
   constructor(o: ModerationServiceOptions) {
     this.#pool = o.pool;
@@ -87,10 +104,13 @@ export class ModerationService {
     this.#platformPolicy = o.platformPolicy ?? PLATFORM_DEFAULT_POLICY;
     this.#policies = new RoomPolicyStore(o.pool, this.#platformPolicy);
     this.#search = new TranscriptSearch(o.pool);
-    this.#enforcer = new SanctionEnforcer(o.pool, o.stage, { log: o.log, intervalMs: o.enforceIntervalMs });
+    this.#enforcer = new SanctionEnforcer(o.pool, o.stage, o.livekit, { log: o.log, intervalMs: o.enforceIntervalMs });
     this.#review = new CaseReviewService({ pool: o.pool, cases, sanctions: o.sanctions, evidence: this.#evidence, audit: this.#audit, enforcer: this.#enforcer });
     this.#reports = new ReportService({ pool: o.pool, cases, evidence: this.#evidence, rooms: o.rooms, stage: o.stage });
     this.#undo = new AutoActionUndo({ pool: o.pool, rooms: o.rooms, stage: o.stage, audit: this.#audit });
+    this.#livekit = o.livekit;
+    this.#feed = o.feed;
+    this.#log = o.log;
   }
 
   /** The periodic sweep of sanctioned members still in live rooms. */
@@ -184,9 +204,43 @@ export class ModerationService {
     return this.#reports.report(member, roomId, input);
   }
 
-  /** A host, co-host or staff member undoes an automatic action in their room (engine/moderation/auto-action-undo.ts). */
-  undoAutomaticAction(member: Principal, roomId: string, actionId: string): Promise<UndoResult> {
-    return this.#undo.undo(member, roomId, actionId);
+  /**
+   * A host, co-host or staff member undoes an automatic action in their room (engine/moderation/auto-action-undo.ts:
+   * the stage side and the audit record), then the people concerned learn it (#announceUndo).
+   */
+  async undoAutomaticAction(member: Principal, roomId: string, actionId: string): Promise<UndoResult> {
+    const result = await this.#undo.undo(member, roomId, actionId);
+    await this.#announceUndo(member, roomId, result);
+    return result;
+  }
+
+  /**
+   * After an undo is recorded: a speaker whose mute is lifted gets back a LiveKit publish permission the action took
+   * (an automatic mute mutes the track and leaves the permission, but a permission found revoked while their role is
+   * on stage is restored), and the speaker (a LiveKit data message on the moderation topic, addressed to them) and
+   * the room (`event: moderation_undone` on the stage stream, every API process) are told. Unmuting stays the
+   * speaker's own act: nobody's microphone goes live from the server. Best effort: the undo stands either way, and
+   * a failure is logged.
+   */
+  async #announceUndo(by: Principal, roomId: string, result: UndoResult): Promise<void> {
+    const room = await this.#rooms.store.get(roomId); // the undo already checked that the caller may see it
+    if (room === undefined) return;
+    let publishRestored = false;
+    if (result.undone === 'mute' && room.status === 'live') {
+      try {
+        const [role, participant] = await Promise.all([this.#stage.roleOf(roomId, result.speaker), this.#livekit.getParticipant(room.livekitName, result.speaker)]);
+        const onStage = role !== null && role !== 'listener';
+        if (onStage && participant !== undefined && !participant.canPublish) publishRestored = await this.#livekit.setCanPublish(room.livekitName, result.speaker, true);
+      } catch (err) {
+        this.#log.warn({ err, roomId, speaker: result.speaker }, 'undo: could not restore the publish permission');
+      }
+    }
+    const event: ModerationUndoneEvent = { type: 'moderation_undone', roomId, ...result, publishRestored, by: by.memberId, at: new Date().toISOString() };
+    this.#feed.publish(event);
+    if (room.status !== 'live') return;
+    await this.#livekit.sendTo(room.livekitName, MODERATION_NOTICE_TOPIC, event, [result.speaker]).catch((err: unknown) => {
+      this.#log.warn({ err, roomId, speaker: result.speaker }, 'undo: could not tell the speaker over LiveKit');
+    });
   }
 
   // ---- Room policy -----------------------------------------------------------------------------------------------
