@@ -210,11 +210,13 @@ export function liveKitBinaryPath(config: Config): string {
   return config.livekit.bin ?? path.join(config.dirs.cache, 'livekit', config.livekit.version, 'bin', 'server');
 }
 
+/**
+ * The managed server logs into its own file (never our console), at info at least: its start-up line is where a
+ * cluster learns each node's id (LiveKitServer.nodeId), and a quieter LOG_LEVEL for Roundtable must not hide it.
+ */
 function toLiveKitLogLevel(level: Config['logLevel']): LiveKitLogLevel {
   if (level === 'debug' || level === 'trace') return 'debug';
-  if (level === 'info') return 'info';
-  if (level === 'warn') return 'warn';
-  return 'error';
+  return 'info';
 }
 
 function requirePort(value: unknown, field: string): void {

@@ -81,9 +81,13 @@ test('kill -9 of one API process: the other keeps its streams, and a client that
   await until(() => ((resumed.lastId() ?? 0) >= head ? true : undefined), 'the replay up to the head');
 
   // Nothing missed, nothing twice: the ids of both connections are every id from the first one's start to the head.
+  // (Events may still arrive after the head was read — an effect settling on LiveKit — so the run ends where the
+  // stream is, at or past that head.)
   const all = [...hostOnB.ids(), ...resumed.ids()];
   const first = hostOnB.ids()[0]!;
-  t.deepEqual(all, Array.from({ length: head - first + 1 }, (_, i) => first + i), 'every id once, in order');
+  const last = all.at(-1)!;
+  t.true(last >= head);
+  t.deepEqual(all, Array.from({ length: last - first + 1 }, (_, i) => first + i), 'every id once, in order');
   t.is(resumed.blocks[0]!.id, lastSeen + 1, 'the resumed stream starts right after the last id, without a first snapshot');
   const { rows: tableRows } = await cluster.db.pool.query<{ seq: string; kind: string }>('SELECT seq, kind FROM room_events WHERE room_id = $1 AND seq > $2 ORDER BY seq', [roomId, lastSeen]);
   t.deepEqual(resumed.ids().slice(0, tableRows.length), tableRows.map((r) => Number(r.seq)), 'the replay is what the table holds');

@@ -74,9 +74,16 @@ export async function eventually<T>(what: string, timeoutMs: number, probe: () =
   }
 }
 
-/** Ends a room as its host (joining first: ending needs the host in the room's session). */
+/**
+ * Ends a room as its host, joining first (ending needs the host in the room). The webhook of the host's previous
+ * connection leaving can land after that join and take them out again, so a `not_in_room` refusal is retried.
+ */
 export async function endRoom(client: ApiClient, roomId: string): Promise<void> {
-  await client.post(`/v1/rooms/${roomId}/join`, { acceptTranscription: true });
-  const res = await client.post(`/v1/rooms/${roomId}/end`);
-  if (res.status !== 200) throw new Error(`end room: ${res.status} ${JSON.stringify(res.body)}`);
+  for (let attempt = 1; ; attempt++) {
+    await client.post(`/v1/rooms/${roomId}/join`, { acceptTranscription: true });
+    const res = await client.post(`/v1/rooms/${roomId}/end`);
+    if (res.status === 200) return;
+    if (res.body?.error?.code !== 'not_in_room' || attempt === 10) throw new Error(`end room: ${res.status} ${JSON.stringify(res.body)}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
 }
