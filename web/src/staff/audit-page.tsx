@@ -2,8 +2,8 @@
 // (action, actor, subject, room, time) are the API's and live in the URL; refreshed every few seconds.
 import { useState } from 'react';
 import { Link } from 'wouter';
-import { api, ApiRequestError, describeError } from '../api/client.js';
-import { AsyncView, Button, Card, Page, SelectField, TextField, formatTime } from '../ui/kit.js';
+import { api, ApiRequestError } from '../api/client.js';
+import { ActionButton, AsyncView, Button, Card, Page, SelectField, TextField, formatTime } from '../ui/kit.js';
 import { useAsync } from '../ui/use-async.js';
 import { shortId } from './format.js';
 import { useMemberNames } from './member-names.js';
@@ -44,7 +44,6 @@ export function AuditLogPage() {
   const log = useAsync((signal) => api.get<AuditPage>('/v1/admin/audit', { query: query(), signal }), [f.appliedKey]);
   usePolling(log.reload, 10_000);
   const [more, setMore] = useState<{ key: string; items: AuditEntry[]; next: string | null } | null>(null);
-  const [moreError, setMoreError] = useState<unknown>(undefined);
   const err = log.error instanceof ApiRequestError ? log.error : undefined;
   const extra = more?.key === f.appliedKey ? more : null;
   return (
@@ -83,20 +82,14 @@ export function AuditLogPage() {
               <AuditList entries={[...d.items, ...(extra?.items ?? [])]} />
               {(extra ? extra.next : d.nextBefore) ? (
                 <div className="row">
-                  <Button
-                    onClick={async () => {
-                      setMoreError(undefined);
-                      try {
-                        const page = await api.get<AuditPage>('/v1/admin/audit', { query: query((extra ? extra.next : d.nextBefore)!) });
-                        setMore({ key: f.appliedKey, items: [...(extra?.items ?? []), ...page.items], next: page.nextBefore });
-                      } catch (e) {
-                        setMoreError(e);
-                      }
+                  <ActionButton
+                    action={async () => {
+                      const page = await api.get<AuditPage>('/v1/admin/audit', { query: query((extra ? extra.next : d.nextBefore)!) });
+                      setMore({ key: f.appliedKey, items: [...(extra?.items ?? []), ...page.items], next: page.nextBefore });
                     }}
                   >
                     Older entries
-                  </Button>
-                  {moreError !== undefined ? <span className="inline-error" role="alert">{describeError(moreError)}</span> : null}
+                  </ActionButton>
                 </div>
               ) : null}
             </>

@@ -2,8 +2,8 @@
 // filters in the URL; each hit links to the room's flagged cases.
 import { Fragment, useState } from 'react';
 import { Link } from 'wouter';
-import { api, ApiRequestError, describeError } from '../api/client.js';
-import { AsyncView, Badge, Button, Card, Empty, Page, TextField, formatTime } from '../ui/kit.js';
+import { api, ApiRequestError } from '../api/client.js';
+import { ActionButton, AsyncView, Badge, Button, Card, Empty, Page, TextField, formatTime } from '../ui/kit.js';
 import { useAsync } from '../ui/use-async.js';
 import { categoryLabel, shortId } from './format.js';
 import { useMemberNames } from './member-names.js';
@@ -32,7 +32,6 @@ export function TranscriptSearchPage() {
   });
   const results = useAsync((signal) => (a.q.trim() ? api.get<HitPage>('/v1/moderation/transcripts', { query: query(), signal }) : Promise.resolve(null)), [f.appliedKey]);
   const [more, setMore] = useState<{ key: string; items: TranscriptHit[]; next: string | null } | null>(null);
-  const [moreError, setMoreError] = useState<unknown>(undefined);
   const err = results.error instanceof ApiRequestError ? results.error : undefined;
   const extra = more?.key === f.appliedKey ? more : null;
   return (
@@ -76,20 +75,14 @@ export function TranscriptSearchPage() {
                 <HitList hits={[...(d?.items ?? []), ...(extra?.items ?? [])]} />
                 {(extra ? extra.next : d?.nextBefore) ? (
                   <div className="row">
-                    <Button
-                      onClick={async () => {
-                        setMoreError(undefined);
-                        try {
-                          const page = await api.get<HitPage>('/v1/moderation/transcripts', { query: query((extra ? extra.next : d!.nextBefore)!) });
-                          setMore({ key: f.appliedKey, items: [...(extra?.items ?? []), ...page.items], next: page.nextBefore });
-                        } catch (e) {
-                          setMoreError(e);
-                        }
+                    <ActionButton
+                      action={async () => {
+                        const page = await api.get<HitPage>('/v1/moderation/transcripts', { query: query((extra ? extra.next : d!.nextBefore)!) });
+                        setMore({ key: f.appliedKey, items: [...(extra?.items ?? []), ...page.items], next: page.nextBefore });
                       }}
                     >
                       Older results
-                    </Button>
-                    {moreError !== undefined ? <span className="inline-error" role="alert">{describeError(moreError)}</span> : null}
+                    </ActionButton>
                   </div>
                 ) : null}
               </>
