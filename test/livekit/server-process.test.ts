@@ -13,7 +13,7 @@ import {
   probeLiveKit,
   type LiveKitServerExit,
 } from '../../engine/livekit/index.js';
-import { liveKitTestEnv } from './fixtures/ports.js';
+import { listenOutsideUdpRange, liveKitTestEnv } from './fixtures/ports.js';
 
 /** A data dir removed after the test (teardowns run last-registered first, so after stop()). */
 function tmpDir(t: ExecutionContext): string {
@@ -83,9 +83,9 @@ test('a server that dies on its own emits an unexpected exit and can be started 
 
 test('start() fails with the server log tail when livekit-server cannot bind its RTC TCP port', async (t) => {
   const blocker = net.createServer();
-  await new Promise<void>((resolve) => blocker.listen(0, resolve));
+  const blocked = await listenOutsideUdpRange(blocker);
   t.teardown(() => blocker.close());
-  const server = await managedServer(t, { LIVEKIT_RTC_TCP_PORT: String((blocker.address() as net.AddressInfo).port) });
+  const server = await managedServer(t, { LIVEKIT_RTC_TCP_PORT: String(blocked) });
   const err = await t.throwsAsync(server.start());
   t.regex(err?.message ?? '', /LiveKit server exited \(code \d+/);
   t.regex(err?.message ?? '', /address already in use/);
@@ -94,9 +94,9 @@ test('start() fails with the server log tail when livekit-server cannot bind its
 
 test('start() refuses a port that another HTTP server already answers on', async (t) => {
   const other = http.createServer((_, res) => res.end('OK'));
-  await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+  const taken = await listenOutsideUdpRange(other, '127.0.0.1');
   t.teardown(() => other.close());
-  const server = await managedServer(t, { LIVEKIT_PORT: String((other.address() as net.AddressInfo).port) });
+  const server = await managedServer(t, { LIVEKIT_PORT: String(taken) });
   await t.throwsAsync(server.start(), { message: /already serving HTTP/ });
   t.is(server.pid, undefined);
 });
