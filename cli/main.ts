@@ -1,4 +1,4 @@
-// `roundtable <command>`: start | api | worker | migrate | models | moderate | transcribe | grant-role | round | import-members. One entry for people, scripts and compose files.
+// `roundtable <command>`: start | api | worker | migrate | models | moderate | transcribe | grant-role | password-reset | round | import-members. One entry for people, scripts and compose files.
 import { ConfigError, loadConfig, type Config } from '../core/config.js';
 import { createLogger } from '../core/logger.js';
 
@@ -16,6 +16,8 @@ commands:
                      transcribe WAV/FLAC files with the local speech model
   grant-role <email> <trust_safety|admin>...
                      give a member platform roles (how the first admin is made)
+  password-reset [--json] <email>
+                     print a single-use, expiring link that sets a member's password (imported members, forgotten ones)
   round [--dry-run] [--json]
                      pair every opted-in matchable member (Donut-style); creates suggestions both ways
   import-members <file.jsonl> [--no-embed]
@@ -103,6 +105,10 @@ async function main(argv: string[]): Promise<number> {
       } finally {
         await db.close();
       }
+    }
+    case 'password-reset': {
+      const { passwordResetCommand } = await import('./password-reset.js');
+      return passwordResetCommand(rest, config, log, { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) });
     }
     case 'round': {
       const { roundCommand } = await import('./matching.js');

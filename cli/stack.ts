@@ -45,7 +45,7 @@ import { sharedProfileEmbedder } from '../engine/matching/embedder.js';
 import { EmbeddingService } from '../engine/matching/embedding-service.js';
 import { NotificationService } from '../engine/matching/notification-service.js';
 import { RoomsForYou } from '../engine/matching/rooms-for-you.js';
-import { SuggestionService } from '../engine/matching/suggestion-service.js';
+import { SUGGESTION_SWEEP_INTERVAL_MS, SuggestionService } from '../engine/matching/suggestion-service.js';
 import { MatchingVectorIndex } from '../engine/matching/vector-index.js';
 
 /** The built web console (web/build.ts), served by the API on its own origin. */
@@ -220,10 +220,11 @@ export async function startStack(config: Config, log: Logger, options: StackOpti
     const embedder = () => sharedProfileEmbedder(config.dirs.models);
     const embeddings = new EmbeddingService({ db: database.pool, index: matchingIndex, embedder, log });
     services.matchingProfiles.onProfileChanged((memberId, texts) => embeddings.reembed(memberId, texts));
-    const notifications = new NotificationService(database.pool);
+    const notifications = new NotificationService(database.pool, { events: roomEvents });
     const matchingSuggestions = new SuggestionService({ pool: database.pool, profiles: services.matchingProfiles, embeddings, notifications, log });
-    matchingSuggestions.startSweeper(5 * 60_000);
-    stops.push(async () => matchingSuggestions.stopSweeper());
+    // One API process at a time sweeps (the others stand by on the lease).
+    matchingSuggestions.startSweeper(SUGGESTION_SWEEP_INTERVAL_MS, { lease: leaseFor(database.pool, 'suggestion-sweeper', SUGGESTION_SWEEP_INTERVAL_MS) });
+    stops.push(() => matchingSuggestions.stopSweeper());
     const roomsForYou = new RoomsForYou({ pool: database.pool, rooms: services.rooms, embeddings, embedder });
     const moderation = new ModerationService({
       pool: database.pool,

@@ -75,6 +75,7 @@ const EnvSchema = z.object({
   AUTH_REFRESH_TTL_SECONDS: z.coerce.number().int().min(60).default(30 * 24 * 3600),
   AUTH_LOGIN_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(10),
   AUTH_SESSION_CACHE_SECONDS: z.coerce.number().min(0).max(10).default(2),
+  AUTH_PASSWORD_RESET_TTL_SECONDS: z.coerce.number().int().min(60).max(30 * 24 * 3600).default(24 * 3600),
   STAGE_EVENT_STREAMS_PER_MEMBER: z.coerce.number().int().min(1).max(100).default(5),
   ROOM_EMPTY_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(300),
   ROOM_ADMISSION_GRACE_SECONDS: z.coerce.number().int().min(1).default(120),
@@ -163,6 +164,8 @@ export interface Config {
     loginRatePerMinute: number;
     /** A checked session and the member's platform roles are reused this long; changes made in-process apply at once. */
     sessionCacheSeconds: number;
+    /** How long an operator-issued password reset link (roundtable password-reset) stays valid. */
+    passwordResetTtlSeconds: number;
   };
   rooms: {
     emptyTimeoutSeconds: number;
@@ -270,6 +273,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       refreshTtlSeconds: e.AUTH_REFRESH_TTL_SECONDS,
       loginRatePerMinute: e.AUTH_LOGIN_RATE_PER_MINUTE,
       sessionCacheSeconds: e.AUTH_SESSION_CACHE_SECONDS,
+      passwordResetTtlSeconds: e.AUTH_PASSWORD_RESET_TTL_SECONDS,
     },
     rooms: {
       emptyTimeoutSeconds: e.ROOM_EMPTY_TIMEOUT_SECONDS,

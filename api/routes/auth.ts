@@ -19,6 +19,11 @@ const SignUp = z.object({
 });
 const LogIn = z.object({ email: Email, password: z.string().min(1).max(256) });
 const Refresh = z.object({ refreshToken: z.string().min(10).max(200) });
+const PasswordReset = z.object({
+  token: z.string().min(20).max(200).describe('the token of the reset link an operator issued (roundtable password-reset)'),
+  // Length stated for the document; the rest of the sign-up policy is answered as weak_password.
+  password: z.string().min(PASSWORD_MIN_LENGTH).max(PASSWORD_MAX_LENGTH),
+});
 const ApiKeyCreate = z.object({ name: nonBlankText(100) });
 const NewApiKey = z.object({
   id: z.string(),
@@ -68,6 +73,22 @@ export function authRoutes(s: ApiServices): RouteDef[] {
       body: Refresh,
       responses: { 200: { description: 'session refreshed', schema: SessionTokens } },
       handler: async ({ body }) => ({ body: await s.accounts.refresh(body.refreshToken) }),
+    }),
+    defineRoute<undefined, undefined, z.infer<typeof PasswordReset>>({
+      method: 'post',
+      path: '/v1/auth/password-reset',
+      operationId: 'resetPassword',
+      summary:
+        'Set a new password with an operator-issued reset token (single use, expiring); ends your other sessions and opens a new one',
+      tag: 'auth',
+      auth: 'public',
+      body: PasswordReset,
+      responses: {
+        200: { description: 'password set; a new session', schema: SessionTokens },
+        400: { description: 'reset_token_unknown, reset_token_expired, weak_password or a malformed body' },
+        409: { description: 'reset_token_used: the token was already redeemed' },
+      },
+      handler: async ({ body }) => ({ body: await s.accounts.resetPassword(body.token, body.password) }),
     }),
     defineRoute<undefined, undefined, undefined, Principal>({
       method: 'post',

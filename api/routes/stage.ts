@@ -308,7 +308,7 @@ async function targeting<T>(field: string, pending: Promise<T>): Promise<T> {
 }
 
 /** The Last-Event-ID header: absent, or the id of the last event a client got. */
-function lastEventIdHeader(value: string): number | undefined {
+export function lastEventIdHeader(value: string): number | undefined {
   if (value === '') return undefined;
   if (!/^\d{1,15}$/.test(value)) {
     throw ApiError.badRequest('validation_failed', 'Last-Event-ID must be an event id this stream sent (a non-negative integer)', [

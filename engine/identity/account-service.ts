@@ -4,10 +4,14 @@
 // Access tokens only say who and which session; whether that session is still alive, and which platform roles the
 // member holds, is read from the database on every use (through a cache of a few seconds at most that changes made
 // in this process clear at once). So a logout, a revoked session or a revoked role takes effect on the next request.
+//
+// Password resets are operator-issued (`roundtable password-reset <email>`; no email is sent): a single-use token,
+// stored as its sha256 only, that expires; redeeming it sets a new password (the sign-up policy), consumes the token
+// and ends the member's other sessions in one transaction, and opens a new session.
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { PlatformRole } from '../access/roles.js';
-import { inTransaction } from '../../db/queryable.js';
+import { inTransaction, type Queryable } from '../../db/queryable.js';
 import { EngineError } from '../engine-error.js';
 import { PgRateLimiter, type RateLimiter } from '../quotas/index.js';
 import { checkPasswordPolicy, dummyPasswordHash, hashPassword, verifyPassword } from './password.js';
@@ -239,6 +243,70 @@ export class AccountService {
     const res = await this.#pool.query('UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND member_id = $3 AND revoked_at IS NULL', [new Date(this.#now()), id, memberId]);
     if (res.rowCount !== 1) throw new EngineError('not_found', 'api_key_not_found', 'API key not found', 'keyId');
     this.#accessChanged(memberId);
+  }
+
+  /**
+   * Issues a password-reset token for the member with `email`, valid `ttlSeconds`; earlier unused tokens of theirs
+   * stop working. The token is returned once (only its hash is stored).
+   */
+  async issuePasswordReset(email: string, ttlSeconds: number): Promise<{ memberId: string; token: string; expiresAt: string }> {
+    if (!Number.isInteger(ttlSeconds) || ttlSeconds < 60) throw new TypeError('ttlSeconds must be an integer of at least 60');
+    const memberId = await this.findMemberIdByEmail(email);
+    if (!memberId) throw new EngineError('not_found', 'member_not_found', `no member with email ${email.trim()}`, 'email');
+    const token = createRefreshToken();
+    const now = this.#now();
+    const expiresAt = new Date(now + ttlSeconds * 1000);
+    await inTransaction(this.#pool, async (client) => {
+      await client.query('DELETE FROM password_resets WHERE member_id = $1 AND used_at IS NULL', [memberId]);
+      await client.query('INSERT INTO password_resets (id, member_id, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)', [
+        randomUUID(),
+        memberId,
+        hashToken(token),
+        new Date(now),
+        expiresAt,
+      ]);
+    });
+    return { memberId, token, expiresAt: expiresAt.toISOString() };
+  }
+
+  /**
+   * Redeems a reset token: the new password must pass the sign-up policy; the token is consumed, the password set
+   * and the member's sessions ended in one transaction (a token redeemed twice at once works once). Opens a session.
+   */
+  async resetPassword(token: string, password: string): Promise<SessionTokens> {
+    const tokenHash = hashToken(token);
+    const nowDate = new Date(this.#now());
+    /** The token's row, refused unless it is known, unused and unexpired. */
+    const redeemable = async (db: Queryable, lock: boolean) => {
+      const { rows } = await db.query<{ id: string; member_id: string; expires_at: Date; used_at: Date | null; email: string; platform_roles: PlatformRole[] }>(
+        `SELECT r.id, r.member_id, r.expires_at, r.used_at, m.email, m.platform_roles
+           FROM password_resets r JOIN members m ON m.id = r.member_id WHERE r.token_hash = $1 ${lock ? 'FOR UPDATE OF r' : ''}`,
+        [tokenHash],
+      );
+      const row = rows[0];
+      if (!row) throw new EngineError('invalid', 'reset_token_unknown', 'this password reset link is not valid; ask an operator for a new one', 'token');
+      if (row.used_at !== null) throw new EngineError('conflict', 'reset_token_used', 'this password reset link was already used; ask an operator for a new one', 'token');
+      if (row.expires_at.getTime() <= nowDate.getTime()) {
+        throw new EngineError('invalid', 'reset_token_expired', 'this password reset link has expired; ask an operator for a new one', 'token');
+      }
+      return row;
+    };
+    // Refusals first, before the deliberately slow hash (and without holding a lock across it).
+    const found = await redeemable(this.#pool, false);
+    const violation = checkPasswordPolicy(password, { email: found.email });
+    if (violation) throw new EngineError('invalid', 'weak_password', violation.message, 'password');
+    const hash = await hashPassword(password);
+    const member = await inTransaction(this.#pool, async (client) => {
+      // Again under the row lock: of two redemptions at once, the second finds it used.
+      const row = await redeemable(client, true);
+      await client.query('UPDATE password_resets SET used_at = $2 WHERE id = $1', [row.id, nowDate]);
+      await client.query('UPDATE members SET password_hash = $2, updated_at = now() WHERE id = $1', [row.member_id, hash]);
+      // Whoever knew the old password (or holds an old session) is out.
+      await client.query('UPDATE sessions SET revoked_at = $2 WHERE member_id = $1 AND revoked_at IS NULL', [row.member_id, nowDate]);
+      return { id: row.member_id, roles: row.platform_roles };
+    });
+    this.#accessChanged(member.id);
+    return this.#openSession(member.id, member.roles);
   }
 
   /**

@@ -28,12 +28,15 @@ import { checkExclusion, DEFAULT_EXPOSURE_CAP, DEFAULT_RECENT_WEEKS } from '../.
 import type { UtcInterval } from '../../matcher/interval.js';
 import { explainPair, scorePair, type MatchProfile, type PairSignals } from '../../matcher/ranking.js';
 import { EngineError } from '../engine-error.js';
+import type { WorkerLease } from '../leases/index.js';
 import type { MatchCandidate } from './embedding-service.js';
 import type { MatchingMember, MatchingStatus } from './matching-profile-service.js';
 import type { Notification, NotificationService } from './notification-service.js';
 import { loadExclusionFacts, pairKey, weekStart } from './pair-facts.js';
 
 const DAY_MS = 86_400_000;
+/** How often an API process sweeps suggestions (expiry is also applied lazily on every read). */
+export const SUGGESTION_SWEEP_INTERVAL_MS = 5 * 60_000;
 const MINUTE_MS = 60_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -193,6 +196,10 @@ export class SuggestionService {
   /** One refresh at a time per member in this process (the open-pair index guards across processes). */
   readonly #refreshing = new Map<string, Promise<void>>();
   #sweepTimer: NodeJS.Timeout | undefined;
+  #sweepRun: Promise<void> | undefined;
+  #sweepLease: WorkerLease | undefined;
+  /** Bumped by every start and stop, so a sweep that ends after a stop schedules nothing. */
+  #sweepGeneration = 0;
 
   constructor(o: SuggestionServiceOptions) {
     this.#pool = o.pool;
@@ -343,17 +350,53 @@ export class SuggestionService {
     return this.#expire(this.#pool, this.#now(), null);
   }
 
-  startSweeper(intervalMs: number): void {
-    this.stopSweeper();
-    this.#sweepTimer = setInterval(() => {
-      this.sweep().catch((err: unknown) => this.#log?.warn({ err }, 'suggestion sweep failed'));
-    }, intervalMs);
-    this.#sweepTimer.unref();
+  /**
+   * Sweeps every `intervalMs` (after each run ends). With `lease` (several API processes on one database), a tick
+   * sweeps only in the process holding it, so one process sweeps per interval and the others stand by.
+   */
+  startSweeper(intervalMs: number, opts: { lease?: WorkerLease } = {}): void {
+    if (!Number.isInteger(intervalMs) || intervalMs < 1) throw new TypeError('startSweeper: intervalMs must be a positive integer');
+    this.#stopTimer();
+    this.#sweepLease = opts.lease;
+    const generation = ++this.#sweepGeneration;
+    const schedule = (): void => {
+      this.#sweepTimer = setTimeout(() => {
+        this.#sweepTimer = undefined;
+        this.#sweepRun = this.#scheduledSweep().finally(() => {
+          this.#sweepRun = undefined;
+          if (generation === this.#sweepGeneration) schedule();
+        });
+      }, intervalMs);
+      // A background chore: it never keeps the process alive on its own.
+      this.#sweepTimer.unref();
+    };
+    schedule();
   }
 
-  stopSweeper(): void {
-    if (this.#sweepTimer) clearInterval(this.#sweepTimer);
+  /** No sweep starts after this; resolves once the one in flight has finished and the lease is given up. */
+  async stopSweeper(): Promise<void> {
+    this.#stopTimer();
+    await this.#sweepRun;
+    // Another process takes over at its next tick instead of after the lease runs out.
+    await this.#sweepLease?.release().catch(() => undefined);
+    this.#sweepLease = undefined;
+  }
+
+  #stopTimer(): void {
+    this.#sweepGeneration++;
+    if (this.#sweepTimer) clearTimeout(this.#sweepTimer);
     this.#sweepTimer = undefined;
+  }
+
+  /** One scheduled tick: sweeps unless another process holds the lease. Never rejects. */
+  async #scheduledSweep(): Promise<void> {
+    try {
+      if (this.#sweepLease !== undefined && !(await this.#sweepLease.tryHold())) return;
+      const swept = await this.sweep();
+      if (swept.expired + swept.unsnoozed + swept.hidden > 0) this.#log?.info(swept, 'suggestions swept');
+    } catch (err) {
+      this.#log?.warn({ err }, 'suggestion sweep failed; retrying on the next tick');
+    }
   }
 
   // ---- answering ----

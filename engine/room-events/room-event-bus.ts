@@ -19,7 +19,8 @@ import pg from 'pg';
 import type { Logger } from '../../core/logger.js';
 import type { Queryable } from '../../db/queryable.js';
 
-export const ROOM_EVENT_KINDS = ['stage_state', 'stage_effect', 'caption', 'moderation_flag', 'moderation_undone'] as const;
+// `notification`: a member's in-app notification, on the stream keyed by the member's id (engine/matching/notification-service.ts).
+export const ROOM_EVENT_KINDS = ['stage_state', 'stage_effect', 'caption', 'moderation_flag', 'moderation_undone', 'notification'] as const;
 export type RoomEventKind = (typeof ROOM_EVENT_KINDS)[number];
 
 /** The NOTIFY channel; the payload is `<roomId>:<seq>`. */

@@ -40,7 +40,7 @@ function matches(pattern: string, url: string): boolean {
   return re.test(new URL(url, 'http://x').pathname);
 }
 
-const SIGNED_OUT_PAGES = ['/login', '/signup'];
+const SIGNED_OUT_PAGES = ['/login', '/signup', '/reset-password?token=every-page-sweep-token'];
 const memberPages = () => ['/', '/groups', '/rooms/new', `/rooms/${ids.roomId}`, `/rooms/${ids.roomId}/settings`, '/profile', '/matches', '/notifications', '/decisions', '/no-such-page'];
 const staffPages = () => ['/staff', '/staff/cases', `/staff/cases/${ids.caseId}`, '/staff/search', '/staff/audit'];
 

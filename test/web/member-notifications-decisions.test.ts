@@ -1,12 +1,14 @@
 // The member's inbox pages in Chromium. /notifications: the feed renders what each notification is about with a
 // link to it, unread ones marked; "Mark read" sets read_at in the database and the unread count follows; a new
-// one appears without a reload.
+// one, written through the engine's notification service, appears without a reload (the notification event stream)
+// and the header's unread badge follows.
 // /decisions: a decision staff made on a seeded flag case (through the staff API) shows with the message staff
 // addressed to the member; the appeal form files an appeal (the database holds the appeal case); a second appeal,
 // from a page opened before the first, shows the API's refusal. Axe and 375 px on both pages.
 import crypto from 'node:crypto';
 import path from 'node:path';
 import test from 'ava';
+import { inTransaction } from '../../db/queryable.js';
 import { CaseStore } from '../../engine/cases/case-store.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
 import { SCREENSHOT_DIR, formatViolations, horizontalOverflow, logInThroughPage, openPerson, seriousAccessibilityViolations, type Person } from './_browser.js';
@@ -31,6 +33,14 @@ async function seedNotification(memberId: string, kind: string, payload: Record<
   const at = new Date(Date.now() - minutesAgo * 60_000);
   await db().query('INSERT INTO notifications (id, member_id, kind, payload, created_at, read_at) VALUES ($1, $2, $3, $4, $5, $6)', [id, memberId, kind, JSON.stringify(payload), at, read ? at : null]);
   return id;
+}
+
+/** A notification as the matching flow writes one: in its transaction, then published after the commit. */
+async function notifyThroughEngine(memberId: string, kind: string, payload: Record<string, unknown>): Promise<string> {
+  const notifications = stack.stack.services.notifications;
+  const n = await inTransaction(db(), (client) => notifications.add(client, memberId, kind, payload));
+  notifications.publish([n]);
+  return n.id;
 }
 
 /** What the agent and the evaluator would have written for a flagged utterance: a segment and its flag case. */
@@ -71,6 +81,7 @@ test.serial('notifications render with links, and mark read (one, then all)', as
   const list = page.getByRole('list', { name: 'Notifications' });
   await list.getByText('Your match with Hugo Host is scheduled').waitFor();
   t.is(await page.locator('.notifications-count').textContent(), '2 unread');
+  await page.locator('header .nav-badge[data-unread="2"]').waitFor();
   t.is(await list.locator('li').count(), 3);
   t.is(await list.locator(`[data-notification-id="${match}"]`).getByRole('link', { name: 'Open the match room' }).getAttribute('href'), `/rooms/${room.body.id}`);
   // A kind the page does not know yet still shows, with its room.
@@ -93,10 +104,14 @@ test.serial('notifications render with links, and mark read (one, then all)', as
   t.is((await db().query('SELECT count(*)::int AS n FROM notifications WHERE member_id = $1 AND read_at IS NULL', [member.memberId])).rows[0].n, 0);
   await person.shot('notifications-all-read');
 
-  // A notification written while the page is open appears without a reload (the feed refreshes itself).
-  await seedNotification(member.memberId, 'match_scheduled', { roomId: room.body.id, partnerName: 'Newest Partner', scheduledFor: room.body.scheduledFor }, 0);
+  await page.locator('header .nav-badge').waitFor({ state: 'detached' });
+
+  // A notification written while the page is open appears without a reload (the notification event stream), and the
+  // header's unread badge shows it.
+  await notifyThroughEngine(member.memberId, 'match_scheduled', { roomId: room.body.id, partnerName: 'Newest Partner', scheduledFor: room.body.scheduledFor });
   await page.getByRole('list', { name: 'Notifications' }).getByText('Your match with Newest Partner').waitFor({ timeout: 90_000 });
   await page.locator('.notifications-count').getByText('1 unread').waitFor();
+  await page.locator('header .nav-badge[data-unread="1"]').waitFor();
   await person.shot('notifications-live-update');
 
   await page.setViewportSize({ width: 375, height: 740 });

@@ -6,7 +6,7 @@ import { Route, Switch } from 'wouter';
 import { SessionProvider } from './api/session.js';
 import './styles.css';
 import { Layout, RequireSession, RequireStaff } from './ui/layout.js';
-import { LoginPage, SignUpPage } from './pages/auth.js';
+import { LoginPage, ResetPasswordPage, SignUpPage } from './pages/auth.js';
 import { NotFoundPage } from './pages/not-found.js';
 import { memberRoutes } from './member/routes.js';
 import { hostRoutes } from './host/routes.js';
@@ -26,6 +26,7 @@ function App() {
         <Switch>
           <Route path="/login" component={LoginPage} />
           <Route path="/signup" component={SignUpPage} />
+          <Route path="/reset-password" component={ResetPasswordPage} />
           {/* Specific paths (/rooms/new, /rooms/:roomId/settings) before the room page's /rooms/:roomId. */}
           {[...hostRoutes, ...memberRoutes, ...matchingRoutes, ...roomRoutes].map((r) => (
             <Route key={r.path} path={r.path}>

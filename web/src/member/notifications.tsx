@@ -1,11 +1,11 @@
 // The in-app notification feed (/notifications): newest first, unread ones marked, each linking to what it is about;
-// mark one or all read. Refreshes itself (the API has no event stream for notifications).
-import { useState } from 'react';
+// mark one or all read. Reloads on each event of the member's notification stream (notification-stream.tsx).
+import { useEffect, useState } from 'react';
 import { Link } from 'wouter';
 import { api } from '../api/client.js';
 import { ActionButton, AsyncView, Badge, Button, Card, Page, formatTime } from '../ui/kit.js';
 import { useAsync } from '../ui/use-async.js';
-import { useRefresh } from './use-refresh.js';
+import { setUnreadNotifications, useOnNotificationChange } from './notification-stream.js';
 
 export interface AppNotification {
   id: string;
@@ -41,7 +41,11 @@ export function describeNotification(n: AppNotification): { text: string; href: 
 export function NotificationsPage() {
   const [unreadOnly, setUnreadOnly] = useState(false);
   const feed = useAsync((signal) => api.get<NotificationPage>('/v1/me/notifications', { query: { limit: 50, unread: unreadOnly ? 'true' : undefined }, signal }), [unreadOnly]);
-  useRefresh(() => void feed.reload(), 20_000);
+  useOnNotificationChange(() => void feed.reload());
+  const unreadNow = feed.data?.unread;
+  useEffect(() => {
+    if (unreadNow !== undefined) setUnreadNotifications(unreadNow);
+  }, [unreadNow]);
 
   const markRead = async (id: string) => {
     const updated = await api.post<AppNotification>(`/v1/me/notifications/${id}/read`);

@@ -1,4 +1,4 @@
-// Pages whose API has no event stream (room lists, notifications) refresh themselves on a timer while the tab is
+// Pages whose API has no event stream (room lists) refresh themselves on a timer while the tab is
 // visible, and at once when the member comes back to the tab, so they stay current without a reload.
 import { useEffect, useRef } from 'react';
 

@@ -1,8 +1,9 @@
-// Log in and sign up: the API's own validation messages appear next to the field they name.
+// Log in, sign up and set a new password from an operator-issued reset link: the API's own validation messages
+// appear next to the field they name.
 import { useState, type FormEvent } from 'react';
 import { useAction } from '../ui/use-action.js';
 import { Link, useLocation, useSearch } from 'wouter';
-import { ApiRequestError, describeFormError } from '../api/client.js';
+import { api, ApiRequestError, describeFormError, type Session } from '../api/client.js';
 import { useSession } from '../api/session.js';
 import { Button, Card, Page, TextField } from '../ui/kit.js';
 
@@ -82,6 +83,60 @@ export function SignUpPage() {
         </form>
         <p>
           Already a member? <Link href="/login">Log in</Link>
+        </p>
+      </Card>
+    </Page>
+  );
+}
+
+/**
+ * /reset-password?token=…: the link `roundtable password-reset <email>` prints (imported members, forgotten
+ * passwords). Setting the password ends the member's other sessions and signs them in here.
+ */
+export function ResetPasswordPage() {
+  const { reloadMe } = useSession();
+  const [, navigate] = useLocation();
+  const token = new URLSearchParams(useSearch()).get('token') ?? '';
+  const [password, setPassword] = useState('');
+  const [confirm, setConfirm] = useState('');
+  const [mismatch, setMismatch] = useState(false);
+  const { busy, error, run } = useAction();
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setMismatch(password !== confirm);
+    if (password !== confirm) return;
+    const done = await run(async () => {
+      api.setSession(await api.post<Session>('/v1/auth/password-reset', { token, password }));
+      await reloadMe();
+    });
+    if (done) navigate('/profile', { replace: true });
+  };
+  const apiError = error instanceof ApiRequestError ? error : undefined;
+  // Unknown, used or expired: the link itself is the problem, and there is no field for it on the page.
+  const linkProblem = apiError?.fieldMessage('token');
+  return (
+    <Page title="Set a new password">
+      <Card className="card-narrow">
+        {token === '' ? (
+          <p className="form-error" role="alert">
+            This link has no reset token. Ask an operator for a new password reset link.
+          </p>
+        ) : (
+          <form onSubmit={submit} noValidate>
+            <TextField label="New password" type="password" name="password" autoComplete="new-password" required hint="At least 10 characters; not a common password." value={password} onChange={(e) => setPassword(e.target.value)} error={apiError?.fieldMessage('password')} />
+            <TextField label="Repeat the new password" type="password" name="confirm" autoComplete="new-password" required value={confirm} onChange={(e) => setConfirm(e.target.value)} error={mismatch ? 'the two passwords differ' : undefined} />
+            {error !== undefined ? (
+              <p className="form-error" role="alert">
+                {linkProblem ? `${linkProblem.charAt(0).toUpperCase()}${linkProblem.slice(1)}.` : describeFormError(error)}
+              </p>
+            ) : null}
+            <Button type="submit" variant="primary" busy={busy}>
+              Set password
+            </Button>
+          </form>
+        )}
+        <p>
+          <Link href="/login">Back to log in</Link>
         </p>
       </Card>
     </Page>

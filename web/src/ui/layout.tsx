@@ -3,6 +3,7 @@
 import { useEffect, type ReactNode } from 'react';
 import { Link, useLocation } from 'wouter';
 import { useSession } from '../api/session.js';
+import { UnreadNotificationsBadge } from '../member/notification-stream.js';
 import { Button, Loading, Page } from './kit.js';
 
 const MEMBER_NAV = [
@@ -42,6 +43,7 @@ export function Layout({ children }: { children: ReactNode }) {
                 <li key={item.href}>
                   <Link href={item.href} aria-current={isCurrent(location, item.href) ? 'page' : undefined}>
                     {item.label}
+                    {item.href === '/notifications' ? <UnreadNotificationsBadge /> : null}
                   </Link>
                 </li>
               ))}
