@@ -6,7 +6,8 @@ import { InferenceSession } from 'onnxruntime-node';
 import type { Config } from '../core/config.js';
 import { resolveModelFiles } from '../models/fetch.js';
 
-export async function loadSileroVad(config: Config): Promise<VAD> {
+/** `minSilenceMs` overrides the configured closing silence (the bench compares settings in one process). */
+export async function loadSileroVad(config: Config, minSilenceMs?: number): Promise<VAD> {
   const files = await resolveModelFiles('silero-vad', config.dirs.models);
   const session = await InferenceSession.create(files['silero_vad.onnx']!, {
     interOpNumThreads: 1,
@@ -16,8 +17,9 @@ export async function loadSileroVad(config: Config): Promise<VAD> {
   // The plugin's durations are milliseconds.
   return new SileroVAD(session, {
     minSpeechDuration: 50,
-    // Professional talk has pauses; 600 ms of silence ends an utterance without splitting sentences too eagerly.
-    minSilenceDuration: 600,
+    // Professional talk has pauses; 600 ms of silence (VAD_MIN_SILENCE_MS) ends an utterance without splitting
+    // sentences too eagerly (shorter settings measured by bench/stt-chunking.ts).
+    minSilenceDuration: minSilenceMs ?? config.stt.vadMinSilenceMs,
     prefixPaddingDuration: 300,
     // Moonshine takes at most 64 s of audio; speech past this without a pause is dropped by the plugin (logged).
     maxBufferedSpeech: 60_000,

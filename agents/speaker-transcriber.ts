@@ -1,5 +1,7 @@
 // Turns one speaker's audio into transcript segments: frames -> Silero VAD utterances -> speech recognizer -> sink.
-// One instance per subscribed microphone track; it ends when the track's audio stream ends.
+// One instance per subscribed microphone track; it ends when the track's audio stream ends. With `chunking`, an
+// utterance is transcribed in pieces cut at the speaker's short pauses while they talk (agents/utterance-chunker.ts);
+// the pieces' texts are joined into the utterance's one segment, so nothing downstream changes shape.
 import { EventEmitter } from 'node:events';
 import { VADEventType, type VAD } from '@livekit/agents';
 import { AudioFrame } from '@livekit/rtc-node';
@@ -7,6 +9,7 @@ import type { Logger } from '../core/logger.js';
 import type { NewTranscriptSegment } from '../engine/transcripts/transcript-store.js';
 import { resampleLinear, STT_SAMPLE_RATE } from '../models/audio/pcm.js';
 import type { SpeechRecognizer } from '../models/stt/speech-recognizer.js';
+import { UtteranceChunker, validateChunking, type ChunkingOptions } from './utterance-chunker.js';
 
 export interface SegmentSink {
   append(segment: NewTranscriptSegment): Promise<boolean>;
@@ -27,6 +30,8 @@ export interface SpeakerTranscriberOptions {
   storeRetryDelayMs?: number;
   /** Silence pushed after the audio ends so an utterance in progress is closed; default 1000 ms. */
   endSilenceMs?: number;
+  /** Transcribe each utterance in pieces while it is spoken (DEFAULT_CHUNKING); absent or false: whole utterances. */
+  chunking?: ChunkingOptions | false;
 }
 
 /** An utterance the VAD cut, by wall-clock time. */
@@ -61,6 +66,7 @@ export class SpeakerTranscriber extends EventEmitter<TranscriberEvents> {
       }
     }
     if (typeof options.sink?.append !== 'function') throw new TypeError('SpeakerTranscriber: sink must have an append function');
+    if (options.chunking) validateChunking(options.chunking);
     this.#o = options;
   }
 
@@ -81,21 +87,46 @@ export class SpeakerTranscriber extends EventEmitter<TranscriberEvents> {
     const pending: Promise<void>[] = [];
     let processedMs = 0;
     let progressed: (() => void) | undefined;
+    const chunking = this.#o.chunking || undefined;
+    let chunker: UtteranceChunker | undefined;
+    /** Texts of the pieces of the utterance in progress, in order (settled, so none rejects unheard). */
+    let pieces: Promise<PieceText>[] = [];
 
     const consume = (async () => {
       for await (const event of vadStream) {
         if (event.type === VADEventType.INFERENCE_DONE) {
           processedMs = Math.max(processedMs, event.timestamp);
+          if (chunker?.active && event.speaking) {
+            const frame = event.frames[0];
+            if (frame) {
+              const piece = chunker.window(frameSamples(frame), event.probability);
+              if (piece) pieces.push(this.#transcribePiece(int16ToFloat32(piece), frame.sampleRate));
+            }
+          }
           progressed?.();
+          continue;
+        }
+        if (event.type === VADEventType.START_OF_SPEECH) {
+          if (chunking && event.frames.length > 0) {
+            chunker ??= new UtteranceChunker(chunking, event.frames[0]!.sampleRate);
+            chunker.start(concatSamples(event.frames));
+            pieces = [];
+          }
           continue;
         }
         if (event.type !== VADEventType.END_OF_SPEECH) continue;
         const pcm = framesToFloat32(event.frames);
+        let split: Split | undefined;
+        if (chunker?.active) {
+          const end = chunker.end(concatSamples(event.frames));
+          split = { pieces, tail: end.tail && end.tail.length > 0 ? int16ToFloat32(end.tail) : undefined };
+          pieces = [];
+        }
         if (pcm.samples.length === 0 || startWallMs === undefined) continue;
         // The plugin reports milliseconds since the stream's first frame.
         const endedAt = new Date(startWallMs + event.timestamp);
         const startedAt = new Date(endedAt.getTime() - (pcm.samples.length / pcm.sampleRate) * 1000);
-        pending.push(this.#transcribeAndStore(pcm, startedAt, endedAt));
+        pending.push(this.#transcribeAndStore(pcm, startedAt, endedAt, split));
       }
     })();
 
@@ -123,13 +154,37 @@ export class SpeakerTranscriber extends EventEmitter<TranscriberEvents> {
     return this.#utterances;
   }
 
-  async #transcribeAndStore(pcm: { samples: Float32Array; sampleRate: number }, startedAt: Date, endedAt: Date): Promise<void> {
+  /** A piece cut while the speaker talks, transcribed at once; a failure is kept for the utterance to report. */
+  #transcribePiece(samples: Float32Array, sampleRate: number): Promise<PieceText> {
+    // Settled at once (then(ok, fail)): a piece's failure waits for its utterance's end without ever being unhandled.
+    return Promise.resolve()
+      .then(() => this.#o.recognizer.transcribe(toStt16k({ samples, sampleRate })))
+      .then(
+        (r): PieceText => ({ text: r.text.trim() }),
+        (err: unknown): PieceText => ({ error: asError(err) }),
+      );
+  }
+
+  /** The utterance's text: decoded whole, or the pieces' texts (decoded while it was spoken) and the tail's. */
+  async #recognize(pcm: { samples: Float32Array; sampleRate: number }, split: Split | undefined): Promise<string> {
+    if (!split) return (await this.#o.recognizer.transcribe(toStt16k(pcm))).text.trim();
+    const all = [...split.pieces, ...(split.tail ? [this.#transcribePiece(split.tail, pcm.sampleRate)] : [])];
+    const texts: string[] = [];
+    for (const piece of await Promise.all(all)) {
+      if ('error' in piece) throw piece.error;
+      texts.push(piece.text);
+    }
+    return texts.filter((t) => t !== '').join(' ');
+  }
+
+  async #transcribeAndStore(pcm: { samples: Float32Array; sampleRate: number }, startedAt: Date, endedAt: Date, split?: Split): Promise<void> {
     const { recognizer, sink, log, roomId, speakerIdentity, trackSid } = this.#o;
     const utterance: Utterance = { startedAt, endedAt };
     const ms = endedAt.getTime() - startedAt.getTime();
     let text: string;
     try {
-      text = (await recognizer.transcribe(toStt16k(pcm))).text.trim();
+      text = await this.#recognize(pcm, split);
+      if (split) log.debug({ room: roomId, speaker: speakerIdentity, ms, pieces: split.pieces.length, tailMs: split.tail ? Math.round((split.tail.length / pcm.sampleRate) * 1000) : 0 }, 'utterance transcribed in pieces');
     } catch (err) {
       log.error({ err, room: roomId, speaker: speakerIdentity, ms }, 'utterance could not be transcribed; it is lost');
       this.#report('utterance_failed', { ...utterance, error: asError(err), stage: 'transcribe' });
@@ -170,6 +225,33 @@ export class SpeakerTranscriber extends EventEmitter<TranscriberEvents> {
       this.#o.log.warn({ err, event }, 'a transcriber listener threw');
     }
   }
+}
+
+type PieceText = { text: string } | { error: Error };
+
+/** An utterance transcribed in pieces: those cut while it was spoken, and what is left after the last cut. */
+interface Split {
+  pieces: Promise<PieceText>[];
+  tail: Float32Array | undefined;
+}
+
+/** A mono frame's samples, copied (the plugin's frames are views into buffers it reuses). */
+function frameSamples(frame: AudioFrame): Int16Array {
+  return Int16Array.from(frame.data.subarray(0, frame.samplesPerChannel));
+}
+
+function concatSamples(frames: AudioFrame[]): Int16Array {
+  const out = new Int16Array(frames.reduce((n, f) => n + f.samplesPerChannel, 0));
+  let offset = 0;
+  for (const f of frames) {
+    out.set(f.data.subarray(0, f.samplesPerChannel), offset);
+    offset += f.samplesPerChannel;
+  }
+  return out;
+}
+
+function int16ToFloat32(samples: Int16Array): Float32Array {
+  return Float32Array.from(samples, (v) => v / 32768);
 }
 
 function asError(err: unknown): Error {

@@ -3,9 +3,13 @@
 //    process) with 0..N live rooms, each with one speaker talking continuously; with the models loaded once per
 //    worker (AGENT_INFERENCE=shared, shipped) against once per room (per_job, the old layout) in the same run;
 //  - latency: end of a flagged utterance (its segment's ended_at on the VAD's clock) -> the host's app receiving the
-//    moderation notice, p50/p95 by utterance length, each utterance by a fresh speaker (no escalation).
+//    moderation notice, p50/p95 by utterance length, each utterance by a fresh speaker (no escalation); also from
+//    the speaker's last word (the speaker's clock: when the paced audio source played its last sample), which adds
+//    the VAD's closing silence. One stack per mode in the same run: `chunked` (STT_CHUNKING=on, shipped) and
+//    `whole` (off, the baseline), in the order given by --modes.
 // Run inside the test network namespace (WebRTC stays on loopback):
 //   bash scripts/netns.sh run -- node --import tsx bench/moderation-stack.ts [--rooms 3] [--samples 3]
+//     [--skip-memory] [--modes whole,chunked] [--min-silence-ms 600]
 // JSON on stdout.
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -15,9 +19,20 @@ import { SpeakingParticipant } from '../test/support/speaking-participant.js';
 import { startTestStack, type TestStack } from '../test/support/stack.js';
 import { synthesizeSpeech } from '../test/support/tts.js';
 
-const { values } = parseArgs({ options: { rooms: { type: 'string', default: '3' }, samples: { type: 'string', default: '3' }, 'skip-memory': { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: {
+    rooms: { type: 'string', default: '3' },
+    samples: { type: 'string', default: '3' },
+    'skip-memory': { type: 'boolean', default: false },
+    modes: { type: 'string', default: 'whole,chunked' },
+    'min-silence-ms': { type: 'string', default: '600' },
+  },
+});
 const ROOMS = Number(values.rooms);
 const SAMPLES = Number(values.samples);
+const MODES = values.modes.split(',').filter(Boolean);
+for (const m of MODES) if (m !== 'whole' && m !== 'chunked') throw new TypeError(`--modes: unknown mode "${m}" (whole, chunked)`);
+const MIN_SILENCE_MS = values['min-silence-ms'];
 
 const TALK = 'We are discussing hiring plans, interview loops and how to onboard senior engineers into remote teams.';
 const INSULTS: Record<'short' | 'medium' | 'long', string> = {
@@ -111,9 +126,26 @@ async function memory(mode: 'shared' | 'per_job', talk: Float32Array): Promise<{
   }
 }
 
-async function latency(): Promise<Record<string, { n: number; utteranceMs: number[]; notifyMs: number[]; p50: number; p95: number }>> {
-  const env = await startTestStack({ workers: 1, env: { AGENT_LOAD_THRESHOLD: '1' } });
-  const out: Record<string, { n: number; utteranceMs: number[]; notifyMs: number[]; p50: number; p95: number }> = {};
+interface LatencyByLength {
+  n: number;
+  utteranceMs: number[];
+  notifyMs: number[];
+  p50: number;
+  p95: number;
+  /** From the speaker's last sample played (includes the VAD's closing silence). */
+  fromLastWordMs: number[];
+  fromLastWordP50: number;
+  fromLastWordP95: number;
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? NaN;
+}
+
+async function latency(mode: string): Promise<Record<string, LatencyByLength>> {
+  const env = await startTestStack({ workers: 1, env: { AGENT_LOAD_THRESHOLD: '1', STT_CHUNKING: mode === 'chunked' ? 'on' : 'off', VAD_MIN_SILENCE_MS: MIN_SILENCE_MS } });
+  const out: Record<string, LatencyByLength> = {};
   const connected: SpeakingParticipant[] = [];
   try {
     await env.stack.workersRegistered;
@@ -133,6 +165,7 @@ async function latency(): Promise<Record<string, { n: number; utteranceMs: numbe
       const speech = await synthesizeSpeech(sentence);
       const notifyMs: number[] = [];
       const utteranceMs: number[] = [];
+      const fromLastWordMs: number[] = [];
       for (let i = 0; i < SAMPLES; i++) {
         // A fresh speaker each time: escalation is per speaker, and this measures the first flag.
         const member = await env.api.signUp(`Speaker ${length} ${i}`);
@@ -146,6 +179,9 @@ async function latency(): Promise<Record<string, { n: number; utteranceMs: numbe
         const notice = rtc.waitForData(MODERATION_TOPIC, 120_000);
         await rtc.publishMicrophone();
         await notice;
+        // The source plays in real time from the first frame on (its queue is empty here): the last sample of the
+        // speech plays 0.5 s + its length after this.
+        const lastWordAt = Date.now() + 500 + (speech.length / 16_000) * 1000;
         await rtc.silence(0.5);
         await rtc.speak(speech);
         await rtc.silence(2);
@@ -163,12 +199,21 @@ async function latency(): Promise<Record<string, { n: number; utteranceMs: numbe
         }
         if (!row || !arrivals.has(row.id)) continue; // not flagged (the speech model misheard): not a latency sample
         notifyMs.push(arrivals.get(row.id)! - row.ended_at.getTime());
+        fromLastWordMs.push(arrivals.get(row.id)! - lastWordAt);
         utteranceMs.push(row.ended_at.getTime() - row.started_at.getTime());
         await rtc.disconnect();
       }
-      const sorted = [...notifyMs].sort((a, b) => a - b);
-      const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? NaN;
-      out[length] = { n: notifyMs.length, utteranceMs, notifyMs, p50: pct(0.5), p95: pct(0.95) };
+      out[length] = {
+        n: notifyMs.length,
+        utteranceMs,
+        notifyMs,
+        p50: percentile(notifyMs, 0.5),
+        p95: percentile(notifyMs, 0.95),
+        fromLastWordMs,
+        fromLastWordP50: percentile(fromLastWordMs, 0.5),
+        fromLastWordP95: percentile(fromLastWordMs, 0.95),
+      };
+      console.error(`[bench] ${mode} ${length}: notify after segment end ${JSON.stringify(notifyMs)} ms, after last word ${JSON.stringify(fromLastWordMs)} ms`);
     }
     return out;
   } finally {
@@ -180,7 +225,8 @@ async function latency(): Promise<Record<string, { n: number; utteranceMs: numbe
 const talk = await synthesizeSpeech(TALK);
 const perJob = values['skip-memory'] ? undefined : await memory('per_job', talk);
 const shared = values['skip-memory'] ? undefined : await memory('shared', talk);
-const lat = await latency();
+const lat: Record<string, Record<string, LatencyByLength>> = {};
+for (const mode of MODES) lat[mode] = await latency(mode);
 await dispose();
 console.log(
   JSON.stringify(
@@ -189,6 +235,7 @@ console.log(
       at: new Date().toISOString(),
       machine: { cpus: (await import('node:os')).cpus().length, load: (await import('node:os')).loadavg() },
       memory: perJob && shared ? { perJob, shared, perAddedRoomRatio: shared.perAddedRoomMb / Math.max(1, perJob.perAddedRoomMb) } : null,
+      vadMinSilenceMs: Number(MIN_SILENCE_MS),
       latency: lat,
     },
     null,

@@ -69,6 +69,11 @@ const EnvSchema = z.object({
   OPENAI_API_KEY: z.string().optional(),
   OPENAI_STT_MODEL: z.string().default('whisper-1'),
   ORT_THREADS: z.coerce.number().int().min(1).max(64).default(1),
+  // Transcribe an utterance in pieces at the speaker's short pauses while they talk (agents/utterance-chunker.ts),
+  // so only the tail is left when it ends; `off` decodes each utterance whole (the measured baseline).
+  STT_CHUNKING: z.enum(['on', 'off']).default('on'),
+  // Silence that ends an utterance (Silero VAD's minimum silence).
+  VAD_MIN_SILENCE_MS: z.coerce.number().int().min(100).max(900).default(600), // below the 1 s tail agents/speaker-transcriber.ts pushes at the end
 
   AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_AUTH_JWT_SECRET),
   AUTH_ACCESS_TTL_SECONDS: z.coerce.number().int().min(30).default(900),
@@ -156,6 +161,8 @@ export interface Config {
     backend: 'local' | 'openai';
     openai: { baseUrl: string | undefined; apiKey: string | undefined; model: string };
     ortThreads: number;
+    chunking: boolean;
+    vadMinSilenceMs: number;
   };
   auth: {
     jwtSecret: string;
@@ -266,6 +273,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       backend: e.STT_BACKEND,
       openai: { baseUrl: e.OPENAI_BASE_URL, apiKey: e.OPENAI_API_KEY, model: e.OPENAI_STT_MODEL },
       ortThreads: e.ORT_THREADS,
+      chunking: e.STT_CHUNKING === 'on',
+      vadMinSilenceMs: e.VAD_MIN_SILENCE_MS,
     },
     auth: {
       jwtSecret: e.AUTH_JWT_SECRET,
