@@ -13,6 +13,20 @@
 // flags on the public validation negatives, none on the benign professional validation rows) but over [0.05, 0.99]
 // instead of [0.1, 0.9], so a category is no longer stuck at a cap it does not meet. harm-head-minilm-v1 was trained by the previous revision of this script (git history)
 // on professional-v1.jsonl.
+//
+// v3 (harm-head-minilm-v3): professional-v3.jsonl (v2 + lines for the weak categories and more benign talk), and
+// cross-fitted calibration: v2 calibrated "no benign professional flag" on only 137 held-out rows per category and
+// measured 5.2 % false flags. Now every professional row is scored by a fold model that never saw it (K_FOLDS
+// seeded folds; a fold's context-joined copies are left out with it), the shipped head averages the fold models
+// (each saw 80 % of the professional rows, together all of them), and thresholds are calibrated jointly on those out-of-fold scores (scripts/classifier/calibrate.ts): a floor of
+// <= 1 % false flags per category on the public validation negatives, then lowered where a false flag buys the
+// most recall, with the benign professional rows flagged by any category kept within MAX_BENIGN_OOF_FLAG_RATE.
+// harm-head-minilm-v2 came from the previous revision of this script (git history). v3 was trained with --epochs 10
+// (five folds side by side on a loaded box). Measured: out-of-fold 37 % recall at 0.9 % benign flags, professional test
+// set 47.5 % at 1.0 % by bench/classifier.ts (50.8 % on the training run's cached embeddings: scores sit near
+// thresholds of 0.96-0.99, where the small difference between batched training embeddings and one-at-a-time runtime ones moves a line across) — below v1's 60.7 %, so v3 is a registered candidate, not the default. The binding constraint for insult
+// and identity_hate is the public floor (0.99 / 0.96: 1 % of Davidson/HateXplain/Jigsaw validation negatives score
+// that high), not the professional budget.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -27,35 +41,39 @@ import { findRules } from '../models/classifier/rules.js';
 import { HARM_CATEGORIES, TAXONOMY_VERSION, type HarmCategory } from '../models/classifier/taxonomy.js';
 import { DatasetReader, defaultEvalTextDir, loadAll, PROFESSIONAL_TEST, PROFESSIONAL_TRAIN, type Example } from './classifier/datasets.js';
 import { embedAll } from './classifier/embedding-cache.js';
+import { calibrateJointly } from './classifier/calibrate.js';
 import { checkLeakage } from './classifier/leakage.js';
 import { rocAuc, round } from './classifier/metrics.js';
-import { mulberry32 } from '../core/random.js';
-import { trainMlp, type TrainRow } from './classifier/mlp-train.js';
+import { hashUnit, mulberry32 } from '../core/random.js';
+import { trainMemberInWorker, validationMeanAuc, type ValidationSet } from './classifier/member-train.js';
+import type { TrainRow } from './classifier/mlp-train.js';
 import { TRAIN_MAX_TOKENS } from './classifier/train-config.js';
 
 const SEED = 20261202;
-/** Members averaged (as one MLP, see mergeMembers): a single head's scores swing on harmless small talk. */
-const ENSEMBLE_DEFAULT = 3;
 const HYPER = { hiddenDim: 128, epochs: 16, batchSize: 128, learningRate: 1e-3, weightDecay: 1e-4, maxPosWeight: 8 } as const;
 /** The professional set is small and is the domain the platform serves: its rows weigh more; its augmented copies
  * (joined after a harmless line, punctuation dropped) weigh half as much as the lines themselves. */
 // (Tried for v2 and not kept: professional 16 / augmented 8 with C-SSRS 0.25, HateXplain and Davidson 0.5 gave no
 // better professional validation recall and a lower public validation AUC.)
 const SOURCE_WEIGHT: Readonly<Record<string, number>> = { professional: 8, professional_aug: 4 };
-/** Calibration targets: the lowest threshold with at most this share of false flags on the public validation
- * negatives and at most MAX_BENIGN_PROF_VAL_FLAGS on the benign professional validation rows. */
-// 1 % as for v1: a first v2 calibration at 2 % left thresholds just above the highest of only 137 benign professional
-// validation rows per category (expected ~1/138 false flags per category, ~5 % over nine) and measured 5.2 % false
-// flags on the held-out test set; the public negatives are the large benign pool that keeps thresholds honest.
+/** Calibration targets (see calibrateJointly): at most this share of false flags per category on the public
+ * validation negatives, and at most MAX_BENIGN_OOF_FLAG_RATE of the benign professional rows flagged out of fold. */
+// v2 calibrated "no flag" on only 137 benign professional validation rows per category: ~1/138 expected false flags
+// per category, ~5 % over nine, and 5.2 % measured on the held-out test set.
 const MAX_PUBLIC_VAL_FPR = 0.01;
-const MAX_BENIGN_PROF_VAL_FLAGS = 0;
+/** Half the platform's 2 % goal, on out-of-fold scores: talk nobody has written down yet flags more than our own. */
+const MAX_BENIGN_OOF_FLAG_RATE = 0.01;
 const THRESHOLD_RANGE = [0.05, 0.99] as const;
+/** Cross-fitting folds over the professional rows. The fold models are also the shipped head's members (averaged,
+ * as v2's three seeded members were): no extra training, and a new utterance is scored by models that all never saw
+ * it, like each out-of-fold score was. */
+const K_FOLDS = 5;
 
-const HEAD_IDS: Record<ClassifierEncoderId, string> = { 'all-minilm-l6-v2-q': 'harm-head-minilm-v2', 'bge-small-en-v15-q': 'harm-head-bge-small-v2' };
+const HEAD_IDS: Record<ClassifierEncoderId, string> = { 'all-minilm-l6-v2-q': 'harm-head-minilm-v3', 'bge-small-en-v15-q': 'harm-head-bge-small-v3' };
 
-const { values } = parseArgs({ options: { encoder: { type: 'string', default: 'all-minilm-l6-v2-q' }, epochs: { type: 'string' }, ensemble: { type: 'string' } } });
-const ENSEMBLE = values.ensemble ? Number(values.ensemble) : ENSEMBLE_DEFAULT;
-if (!Number.isInteger(ENSEMBLE) || ENSEMBLE < 1) throw new TypeError('--ensemble must be a positive integer');
+const { values } = parseArgs({ options: { encoder: { type: 'string', default: 'all-minilm-l6-v2-q' }, epochs: { type: 'string' }, folds: { type: 'string' } } });
+const folds = values.folds ? Number(values.folds) : K_FOLDS;
+if (!Number.isInteger(folds) || folds < 2) throw new TypeError('--folds must be an integer >= 2');
 const encoderId = values.encoder!;
 if (!isClassifierEncoderId(encoderId)) throw new TypeError(`--encoder must be one of ${Object.keys(HEAD_IDS).join(', ')}`);
 const headId = HEAD_IDS[encoderId];
@@ -79,16 +97,26 @@ log(`leakage check: ${leakage.trainLines} training lines vs ${leakage.testLines}
 /** Training-only copies of the professional training rows (never of validation rows): each joined after a harmless
  * professional training line picked with a fixed seed (the classifier also scores "previous + current"), and an
  * STT-like variant without punctuation. Same labels. */
+/** Professional rows each augmented copy was built from: a fold leaves out the copies of its rows too. */
+const augmentedFrom = new Map<Example, readonly Example[]>();
 function augmentProfessional(rows: readonly Example[]): Example[] {
   const rand = mulberry32(SEED ^ 0x5eed);
-  const train = rows.filter((e) => e.source === 'professional' && e.split === 'train');
+  const train = rows.filter((e) => e.source === 'professional');
   const benign = train.filter((e) => e.labels.length === 0);
   const out: Example[] = [];
   for (const e of train) {
     const prev = benign[Math.floor(rand() * benign.length)]!;
-    if (prev !== e) out.push({ ...e, source: 'professional_aug', id: `${e.id}+after:${prev.id}`, text: `${prev.text} ${e.text}` });
+    if (prev !== e) {
+      const joined: Example = { ...e, split: 'train', source: 'professional_aug', id: `${e.id}+after:${prev.id}`, text: `${prev.text} ${e.text}` };
+      augmentedFrom.set(joined, [e, prev]);
+      out.push(joined);
+    }
     const bare = e.text.replace(/[^\p{L}\p{N}'\s-]/gu, ' ').replace(/\s+/g, ' ').trim();
-    if (bare !== e.text) out.push({ ...e, source: 'professional_aug', id: `${e.id}+bare`, text: bare });
+    if (bare !== e.text) {
+      const copy: Example = { ...e, split: 'train', source: 'professional_aug', id: `${e.id}+bare`, text: bare };
+      augmentedFrom.set(copy, [e]);
+      out.push(copy);
+    }
   }
   return out;
 }
@@ -107,8 +135,11 @@ const toRow = (e: Example): TrainRow => ({
   y: Int8Array.from(HARM_CATEGORIES, (c) => (!e.known.includes(c) ? -1 : e.labels.includes(c) ? 1 : 0)),
   weight: SOURCE_WEIGHT[e.source] ?? 1,
 });
-const train = examples.filter((e) => e.split === 'train');
-const val = examples.filter((e) => e.split === 'val');
+// Every professional row trains the shipped head (calibration uses out-of-fold scores instead of a held-out 25 %);
+// validation (early stopping, the public calibration floor) is the public sets' validation rows.
+const professionalRows = examples.filter((e) => e.source === 'professional');
+const train = examples.filter((e) => e.split === 'train' || e.source === 'professional');
+const val = examples.filter((e) => e.split === 'val' && e.source !== 'professional');
 const test = examples.filter((e) => e.split === 'test');
 log(`train ${train.length}, val ${val.length}, test ${test.length}`);
 
@@ -118,34 +149,8 @@ const scoreAll = (head: MlpHead, rows: readonly Example[], withRules: boolean): 
     return withRules ? combineWithRules(s, findRules(e.text)) : s;
   });
 
-function meanValAuc(w: MlpHeadWeights): number {
-  const head = new MlpHead(w);
-  const scores = scoreAll(head, val, true);
-  const aucs = HARM_CATEGORIES.map((c) => {
-    const idx = val.map((e, i) => [e, i] as const).filter(([e]) => e.known.includes(c));
-    return rocAuc(idx.map(([, i]) => scores[i]![c]), idx.map(([e]) => e.labels.includes(c)));
-  }).filter(Number.isFinite);
-  return aucs.reduce((a, b) => a + b, 0) / aucs.length;
-}
-
-/** One member: trained with its own seed, kept at its best validation epoch. */
-function trainMember(member: number): { auc: number; epoch: number; weights: MlpHeadWeights } {
-  let best: { auc: number; epoch: number; weights: MlpHeadWeights } | undefined;
-  trainMlp(trainRows, {
-    ...HYPER,
-    epochs,
-    categories: HARM_CATEGORIES,
-    seed: SEED + member,
-    onEpoch: (epoch, loss, weights) => {
-      if (epoch % 2 !== 0 && epoch !== epochs) return;
-      const auc = meanValAuc(weights);
-      log(`member ${member} epoch ${epoch} loss ${loss.toFixed(4)} val mean AUC ${auc.toFixed(4)}`);
-      if (!best || auc > best.auc) best = { auc, epoch, weights };
-    },
-  });
-  log(`member ${member}: kept epoch ${best!.epoch} (val mean AUC ${best!.auc.toFixed(4)})`);
-  return best!;
-}
+const validation: ValidationSet = { x: val.map((e) => vecOf.get(e)!), known: val.map((e) => e.known), labels: val.map((e) => e.labels), findings: val.map((e) => findRules(e.text)) };
+const meanValAuc = (w: MlpHeadWeights) => validationMeanAuc(w, validation);
 
 /** Averaging the members' logits is exactly one wider MLP: hidden layers side by side, output weights divided by
  * the number of members. The runtime (models/classifier/mlp-head.ts) loads it like any head. */
@@ -167,40 +172,72 @@ function mergeMembers(members: readonly MlpHeadWeights[]): MlpHeadWeights {
   };
 }
 
-const trainRows = train.map(toRow);
-const members = Array.from({ length: ENSEMBLE }, (_, k) => trainMember(k));
+
+// Cross-fitting: out-of-fold scores for every professional row, from a model trained without that row's fold.
+const foldOf = (e: Example) => Math.floor(hashUnit(`professional-fold:${e.id}`, SEED) * folds);
+const oofScores = new Map<Example, HarmScores>();
+const heldOut = Array.from({ length: folds }, (_, k) => professionalRows.filter((e) => foldOf(e) === k));
+// The folds train side by side in worker threads (all niced like this process): same seeds, same result.
+const foldModels = await Promise.all(
+  heldOut.map((heldRows, k) => {
+    const held = new Set(heldRows);
+    const rows = train.filter((e) => !held.has(e) && !(augmentedFrom.get(e) ?? []).some((b) => held.has(b))).map(toRow);
+    const options = { ...HYPER, epochs, categories: HARM_CATEGORIES, seed: SEED + k };
+    return trainMemberInWorker({ label: `fold ${k + 1}/${folds}`, rows, val: validation, options }, log);
+  }),
+);
+foldModels.forEach((m, k) => {
+  const foldHead = new MlpHead(m.weights);
+  scoreAll(foldHead, heldOut[k]!, true).forEach((s, i) => oofScores.set(heldOut[k]![i]!, s));
+});
+
+const members = foldModels;
 const chosen = { weights: mergeMembers(members.map((m) => m.weights)), auc: 0, epoch: members.map((m) => m.epoch).join('/') };
 chosen.auc = meanValAuc(chosen.weights);
 const head = new MlpHead(chosen.weights);
-log(`ensemble of ${ENSEMBLE} (epochs ${chosen.epoch}): val mean AUC ${chosen.auc.toFixed(4)}`);
+log(`ensemble of ${members.length} fold models (epochs ${chosen.epoch}): val mean AUC ${chosen.auc.toFixed(4)}`);
 
-// Thresholds.
+// Thresholds, jointly, on the out-of-fold professional scores and the public validation negatives.
 const valScores = scoreAll(head, val, true);
-const thresholds = {} as Record<HarmCategory, number>;
+const oofRows = professionalRows.map((e) => ({ scores: oofScores.get(e)!, labels: e.labels }));
+const benignOof = oofRows.filter((r) => r.labels.length === 0);
+const calibrated = calibrateJointly({
+  professional: oofRows,
+  publicNegatives: Object.fromEntries(HARM_CATEGORIES.map((c) => [c, val.flatMap((e, i) => (e.known.includes(c) && !e.labels.includes(c) ? [valScores[i]![c]] : []))])) as Record<HarmCategory, number[]>,
+  maxPublicFpr: MAX_PUBLIC_VAL_FPR,
+  maxBenignFlags: Math.floor(MAX_BENIGN_OOF_FLAG_RATE * benignOof.length),
+  range: THRESHOLD_RANGE,
+});
+const thresholds = calibrated.thresholds;
 const calibration: Record<string, unknown> = {};
 for (const c of HARM_CATEGORIES) {
-  const publicNeg = val.flatMap((e, i) => (e.source !== 'professional' && e.known.includes(c) && !e.labels.includes(c) ? [valScores[i]![c]] : []));
-  const benignProf = val.flatMap((e, i) => (e.source === 'professional' && e.labels.length === 0 ? [valScores[i]![c]] : []));
+  const t = thresholds[c];
+  const publicNeg = val.flatMap((e, i) => (e.known.includes(c) && !e.labels.includes(c) ? [valScores[i]![c]] : []));
   const positives = val.flatMap((e, i) => (e.labels.includes(c) ? [valScores[i]![c]] : []));
-  let t = THRESHOLD_RANGE[1];
-  for (let cand = THRESHOLD_RANGE[1]; cand >= THRESHOLD_RANGE[0] - 1e-9; cand -= 0.01) {
-    const fpr = publicNeg.length ? publicNeg.filter((s) => s >= cand).length / publicNeg.length : 0;
-    const prof = benignProf.filter((s) => s >= cand).length;
-    if (fpr > MAX_PUBLIC_VAL_FPR || prof > MAX_BENIGN_PROF_VAL_FLAGS) break;
-    t = cand;
-  }
-  thresholds[c] = round(t, 2);
+  const oofPos = oofRows.filter((r) => r.labels.includes(c));
   calibration[c] = {
-    threshold: thresholds[c],
-    valPositives: positives.length,
-    valRecall: round(positives.filter((s) => s >= t).length / Math.max(1, positives.length), 3),
+    threshold: t,
+    publicFloor: calibrated.publicFloor[c],
+    publicValPositives: positives.length,
+    publicValRecall: round(positives.filter((s) => s >= t).length / Math.max(1, positives.length), 3),
     publicValNegatives: publicNeg.length,
     publicValFpr: round(publicNeg.filter((s) => s >= t).length / Math.max(1, publicNeg.length), 4),
-    benignProfessionalVal: benignProf.length,
-    professionalValPositives: val.filter((e) => e.source === 'professional' && e.labels.includes(c)).length,
-    professionalValRecall: round(val.filter((e, i) => e.source === 'professional' && e.labels.includes(c) && valScores[i]![c] >= t).length / Math.max(1, val.filter((e) => e.source === 'professional' && e.labels.includes(c)).length), 3),
+    professionalOofPositives: oofPos.length,
+    professionalOofRecall: round(oofPos.filter((r) => r.scores[c] >= t).length / Math.max(1, oofPos.length), 3),
+    professionalOofBenignFlags: benignOof.filter((r) => r.scores[c] >= t).length,
   };
 }
+const flaggedBy = (s: HarmScores) => HARM_CATEGORIES.filter((c) => s[c] >= thresholds[c]);
+const crossFitted = {
+  folds,
+  foldKeptEpochs: foldModels.map((m) => m.epoch),
+  benign: benignOof.length,
+  harmful: oofRows.length - benignOof.length,
+  falseFlagRate: round(benignOof.filter((r) => flaggedBy(r.scores).length > 0).length / benignOof.length, 4),
+  recallAny: round(oofRows.filter((r) => r.labels.length > 0 && flaggedBy(r.scores).length > 0).length / Math.max(1, oofRows.length - benignOof.length), 4),
+  recallRightCategory: round(oofRows.filter((r) => r.labels.length > 0 && flaggedBy(r.scores).some((c) => r.labels.includes(c))).length / Math.max(1, oofRows.length - benignOof.length), 4),
+};
+log(`cross-fitted (out-of-fold) professional: ${JSON.stringify(crossFitted)}`);
 log(`thresholds ${JSON.stringify(thresholds)}`);
 log(`calibration ${JSON.stringify(calibration)}`);
 
@@ -262,20 +299,21 @@ const card = {
   taxonomyVersion: TAXONOMY_VERSION,
   encoder: encoderId,
   maxTokens: TRAIN_MAX_TOKENS,
-  architecture: `MLP ${chosen.weights.inputDim} -> ${chosen.weights.hiddenDim} ReLU -> ${HARM_CATEGORIES.length} sigmoid (multi-label, masked BCE): ${ENSEMBLE} members of ${HYPER.hiddenDim} hidden units (seeds ${SEED}..${SEED + ENSEMBLE - 1}) whose logits are averaged, stored as one MLP`,
-  hyperparameters: { ...HYPER, epochs, ensemble: ENSEMBLE, keptEpochs: members.map((m) => m.epoch), memberValMeanAuc: members.map((m) => round(m.auc)), seed: SEED, sourceWeights: SOURCE_WEIGHT },
+  architecture: `MLP ${chosen.weights.inputDim} -> ${chosen.weights.hiddenDim} ReLU -> ${HARM_CATEGORIES.length} sigmoid (multi-label, masked BCE): ${members.length} members of ${HYPER.hiddenDim} hidden units (the cross-fitting fold models, seeds ${SEED}..${SEED + members.length - 1}, each trained without one fold of the professional rows) whose logits are averaged, stored as one MLP`,
+  hyperparameters: { ...HYPER, epochs, folds, keptEpochs: members.map((m) => m.epoch), memberValMeanAuc: members.map((m) => round(m.auc)), seed: SEED, sourceWeights: SOURCE_WEIGHT },
   head: { path: path.relative(repoRoot, headPath), sha256, bytes: Buffer.byteLength(headJson) },
   data: files,
   examples: counts,
   calibration: {
-    rule: `lowest threshold in [${THRESHOLD_RANGE.join(', ')}] (steps of 0.01, scanning down, stopping at the first violation) with <= ${MAX_PUBLIC_VAL_FPR * 100}% false flags on public validation negatives and at most ${MAX_BENIGN_PROF_VAL_FLAGS} on the benign professional validation rows (a seeded 25% of ${path.basename(PROFESSIONAL_TRAIN)}, never trained on)`,
+    rule: `joint, in [${THRESHOLD_RANGE.join(', ')}] (steps of 0.01): per category no lower than <= ${MAX_PUBLIC_VAL_FPR * 100}% false flags on the public validation negatives allows; then lowered greedily (harmful rows caught per benign row flagged) on the out-of-fold scores of every row of ${path.basename(PROFESSIONAL_TRAIN)} (${folds} seeded folds, each scored by a model trained without it) while at most ${MAX_BENIGN_OOF_FLAG_RATE * 100}% of the benign rows are flagged by any category`,
+    crossFitted,
     perCategory: calibration,
   },
-  augmentation: 'training rows of the professional set only: joined after a seeded harmless professional training line, and without punctuation (STT-like); weight 4 (the lines themselves 8)',
+  augmentation: 'rows of the professional set only: joined after a seeded harmless professional training line, and without punctuation (STT-like); weight 4 (the lines themselves 8)',
   leakage: { ...leakage, tooClose: leakage.tooClose.length, statement: `checked before training: ${leakage.rule}; the professional test set ${path.basename(PROFESSIONAL_TEST)} is used only for the test metrics below, never for training, early stopping or calibration` },
   thresholds,
   metrics: { validationMeanAuc: round(chosen.auc), testAuc: auc, professionalTest: professional },
-  command: `node --import tsx scripts/train-classifier.ts --encoder ${encoderId}${epochs !== HYPER.epochs ? ` --epochs ${epochs}` : ''}${ENSEMBLE !== ENSEMBLE_DEFAULT ? ` --ensemble ${ENSEMBLE}` : ''}`,
+  command: `node --import tsx scripts/train-classifier.ts --encoder ${encoderId}${epochs !== HYPER.epochs ? ` --epochs ${epochs}` : ''}${folds !== K_FOLDS ? ` --folds ${folds}` : ''}`,
 };
 const cardPath = path.join(headsDir, `${headId}.card.json`);
 fs.writeFileSync(cardPath, `${JSON.stringify(card, null, 2)}\n`);

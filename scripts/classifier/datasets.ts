@@ -28,8 +28,10 @@ export interface DataFile {
 }
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-/** The professional training set: v2 is v1 (kept as written) plus 790 lines added for harm-head-minilm-v2. */
-export const PROFESSIONAL_TRAIN = path.join(repoRoot, 'models/classifier/data/professional-v2.jsonl');
+/** The professional training set: v3 is v2 (kept as written: v1 plus 790 lines added for harm-head-minilm-v2) plus the
+ * lines added for harm-head-minilm-v3. */
+export const PROFESSIONAL_TRAIN = path.join(repoRoot, 'models/classifier/data/professional-v3.jsonl');
+export const PROFESSIONAL_TRAIN_V2 = path.join(repoRoot, 'models/classifier/data/professional-v2.jsonl');
 export const PROFESSIONAL_TRAIN_V1 = path.join(repoRoot, 'models/classifier/data/professional-v1.jsonl');
 export const PROFESSIONAL_TEST = path.join(repoRoot, 'models/classifier/data/professional-test-v1.jsonl');
 
