@@ -39,7 +39,11 @@ export interface MatchingProfileServiceOptions {
   pool: pg.Pool;
   limits: MatchingLimits;
   /** Active suspension or ban (engine/sanctions/sanction-store.ts). */
-  restrictions: { activeRestriction(memberId: string): Promise<Restriction | null> };
+  restrictions: {
+    activeRestriction(memberId: string): Promise<Restriction | null>;
+    /** Every active restriction at once (SanctionStore.activeRestrictions), for allMatchable. */
+    activeRestrictions?(memberIds: null): Promise<ReadonlyMap<string, Restriction>>;
+  };
   /** Whether `blockerId` blocked `blockedId` (engine/social SocialService). */
   blocks: { hasBlocked(blockerId: string, blockedId: string): Promise<boolean> };
   /** Loaded on the first intro, once per process. */
@@ -156,6 +160,20 @@ export class MatchingProfileService {
     }
   }
 
+  /**
+   * Every matchable member, in id order, in one SQL pass plus one query for all active restrictions (a round over
+   * the whole community); the same gating as listMatchable.
+   */
+  async allMatchable(): Promise<MatchingMember[]> {
+    const [rows, restricted] = await Promise.all([this.#store.listAllCandidates(), this.#restrictions.activeRestrictions?.(null)]);
+    const items: MatchingMember[] = [];
+    for (const row of rows) {
+      const gate = restricted ? this.#gateWith(row, restricted.get(row.memberId) ?? null) : await this.#gate(row);
+      if (gate.matchable) items.push(toMember(row));
+    }
+    return items;
+  }
+
   // ---- the member's own profile ----
 
   async getProfile(memberId: string): Promise<MatchingProfileView> {
@@ -265,7 +283,10 @@ export class MatchingProfileService {
   }
 
   async #gate(row: ProfileRow): Promise<GatingResult> {
-    const restriction = await this.#restrictions.activeRestriction(row.memberId);
+    return this.#gateWith(row, await this.#restrictions.activeRestriction(row.memberId));
+  }
+
+  #gateWith(row: ProfileRow, restriction: Restriction | null): GatingResult {
     return evaluateGating(
       {
         photo: row.photo,

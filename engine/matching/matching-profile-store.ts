@@ -125,6 +125,15 @@ export class MatchingProfileStore {
     return rows.map(toRow);
   }
 
+  /** listCandidates over everyone at once, in id order (a round: one pass instead of pages). */
+  async listAllCandidates(): Promise<ProfileRow[]> {
+    const { rows } = await this.db.query<Row>(
+      `${SELECT} WHERE p.opted_in AND p.time_zone IS NOT NULL AND p.availability IS NOT NULL AND ph.member_id IS NOT NULL AND i.member_id IS NOT NULL
+       ORDER BY m.id`,
+    );
+    return rows.map(toRow);
+  }
+
   async memberExists(memberId: string): Promise<boolean> {
     const { rows } = await this.db.query('SELECT 1 FROM members WHERE id = $1', [memberId]);
     return rows.length > 0;

@@ -12,24 +12,26 @@ import type pg from 'pg';
 import type { Logger } from '../../core/logger.js';
 import { inTransaction } from '../../db/queryable.js';
 import { describeInZone } from '../../matcher/availability.js';
-import { checkExclusion } from '../../matcher/exclusions.js';
+import { checkExclusion, DEFAULT_RECENT_WEEKS } from '../../matcher/exclusions.js';
 import type { UtcInterval } from '../../matcher/interval.js';
 import { explainPair, scorePair } from '../../matcher/ranking.js';
 import { runRound, type RoundMember } from '../../matcher/rounds.js';
-import { scorePair as embeddingScores, type MemberVectors } from './embedding-service.js';
+import type { EmbeddingService } from './embedding-service.js';
 import type { MatchingMember } from './matching-profile-service.js';
 import { loadExclusionFacts, pairKey } from './pair-facts.js';
 import { signalsOf, toMatchProfile, type SuggestionService } from './suggestion-service.js';
 
 const DAY_MS = 86_400_000;
+const WEEK_MS = 7 * DAY_MS;
 
 export interface RoundServiceOptions {
   pool: pg.Pool;
-  profiles: { listMatchable(page: { afterId?: string | null; limit?: number }): Promise<{ items: MatchingMember[]; nextAfterId: string | null }> };
-  embeddings: {
-    vectorsOf(memberId: string): Promise<MemberVectors>;
-    candidates(memberId: string, k: number, opts?: { known?: ReadonlyMap<string, MemberVectors> }): Promise<{ memberId: string }[]>;
+  profiles: {
+    listMatchable(page: { afterId?: string | null; limit?: number }): Promise<{ items: MatchingMember[]; nextAfterId: string | null }>;
+    /** Everyone matchable in one pass (MatchingProfileService.allMatchable); paged listMatchable otherwise. */
+    allMatchable?(): Promise<MatchingMember[]>;
   };
+  embeddings: Pick<EmbeddingService, 'vectorTable' | 'roundCandidates'>;
   suggestions: SuggestionService;
   now?: () => number;
   log?: Logger;
@@ -42,6 +44,8 @@ export interface RoundOptions {
   minOverlapMinutes?: number;
   /** k-NN candidates per member when the round is too big for all pairs (default 10). */
   neighbours?: number;
+  /** Neighbours fetched per facet query for those candidates (default = neighbours; EmbeddingService.roundCandidates). */
+  fanout?: number;
   recentWeeks?: number;
 }
 
@@ -72,7 +76,8 @@ export interface RoundReport {
   noPartner: (RoundReportMember & { reason: string; detail: string })[];
   stats: Record<string, number>;
   suggestionsCreated: number;
-  timings: { loadMs: number; matchMs: number; writeMs: number };
+  /** loadMs covers members, vectors (vectorsMs, from the start), candidates (candidatesMs) and exclusion facts. */
+  timings: { loadMs: number; vectorsMs: number; candidatesMs: number; matchMs: number; writeMs: number };
 }
 
 type Explained = Record<string, { about: string; reasons: string[] }[]>;
@@ -86,51 +91,66 @@ export class RoundService {
     this.#now = o.now ?? Date.now;
   }
 
+  /** Without allMatchable: every matchable member through listMatchable's pages. */
+  async #pagedMatchable(): Promise<MatchingMember[]> {
+    const members: MatchingMember[] = [];
+    for (let after: string | null = null; ; ) {
+      const page: { items: MatchingMember[]; nextAfterId: string | null } = await this.#o.profiles.listMatchable({ afterId: after, limit: 1000 });
+      members.push(...page.items);
+      if (page.nextAfterId === null) return members;
+      after = page.nextAfterId;
+    }
+  }
+
   async run(opts: RoundOptions): Promise<RoundReport> {
     const t0 = performance.now();
     const now = this.#now();
     const roundId = randomUUID();
-    const members: MatchingMember[] = [];
-    for (let after: string | null = null; ; ) {
-      const page: { items: MatchingMember[]; nextAfterId: string | null } = await this.#o.profiles.listMatchable({ afterId: after, limit: 1000 });
-      members.push(...page.items.filter((m) => m.timeZone && m.availability));
-      if (page.nextAfterId === null) break;
-      after = page.nextAfterId;
-    }
+    // Loading, in bulk (a 100k-member round must not ask per member): who is matchable in one SQL pass (plus one
+    // query for every active restriction), every member's vectors as three matrices, the exclusion facts as sets
+    // over the whole population, and k-NN candidate lists among the round's members.
+    const members = (this.#o.profiles.allMatchable ? await this.#o.profiles.allMatchable() : await this.#pagedMatchable()).filter((m) => m.timeZone && m.availability);
     const byId = new Map(members.map((m) => [m.memberId, m]));
-    const vectors = new Map<string, MemberVectors>();
-    for (const m of members) vectors.set(m.memberId, await this.#o.embeddings.vectorsOf(m.memberId));
+    const table = await this.#o.embeddings.vectorTable(members.map((m) => m.memberId));
+    const tVectors = performance.now();
     const allPairsLimit = 1000;
-    let candidates: Map<string, string[]> | undefined;
-    if (members.length > allPairsLimit) {
-      candidates = new Map();
-      const k = opts.neighbours ?? 10;
-      for (const m of members) candidates.set(m.memberId, (await this.#o.embeddings.candidates(m.memberId, k, { known: vectors })).map((c) => c.memberId));
-    }
-    const facts = await loadExclusionFacts(this.#o.pool, [...byId.keys()], now);
+    const candidates = members.length > allPairsLimit ? this.#o.embeddings.roundCandidates(table, opts.neighbours ?? 10, opts.fanout === undefined ? {} : { fanout: opts.fanout }) : undefined;
+    const tCandidates = performance.now();
+    const recentWeeks = opts.recentWeeks ?? DEFAULT_RECENT_WEEKS;
+    const facts = await loadExclusionFacts(this.#o.pool, 'all', now, { historySince: now - recentWeeks * WEEK_MS });
     const profiles = new Map(members.map((m) => [m.memberId, toMatchProfile(m)]));
     const t1 = performance.now();
 
     const roundMembers: RoundMember<MatchingMember>[] = members.map((m) => ({ memberId: m.memberId, zone: m.timeZone!, availability: m.availability!, profile: m }));
-    const signals = (a: string, b: string, overlap: readonly UtcInterval[]) => signalsOf(embeddingScores(vectors.get(a) ?? {}, vectors.get(b) ?? {}), overlap);
+    const row = (id: string) => table.rowOf.get(id.toLowerCase())!;
+    const signals = (a: string, b: string, overlap: readonly UtcInterval[]) => signalsOf(table.scores(row(a), row(b)), overlap);
     const result = runRound<MatchingMember, Explained>(roundMembers, {
       fromUtc: now,
       toUtc: now + (opts.spanDays ?? 7) * DAY_MS,
       minOverlapMinutes: opts.minOverlapMinutes ?? 30,
       allPairsLimit,
       ...(candidates ? { candidates } : {}),
+      // Most members have no fact at all (no block, history, case or restriction): nothing can exclude such a pair.
       exclude: (a, b) =>
-        checkExclusion(facts.member(a.memberId), facts.member(b.memberId), facts.history(a.memberId, b.memberId), { now, exposureCap: null, recentWeeks: opts.recentWeeks }),
+        facts.involved(a.memberId) || facts.involved(b.memberId)
+          ? checkExclusion(facts.member(a.memberId), facts.member(b.memberId), facts.history(a.memberId, b.memberId), { now, exposureCap: null, recentWeeks })
+          : false,
       score: (a, b, overlap) => {
         const s = scorePair(profiles.get(a.memberId)!, profiles.get(b.memberId)!, signals(a.memberId, b.memberId, overlap));
         return s.eligible ? s.score : null;
       },
+      // One explainPair per pair gives both sides' reasons (forA, forB): half the work of asking each way.
       explain: (group, overlap) => {
         const out: Explained = {};
-        for (const a of group) {
-          out[a.memberId] = group
-            .filter((b) => b.memberId !== a.memberId)
-            .map((b) => ({ about: b.memberId, reasons: explainPair(profiles.get(a.memberId)!, profiles.get(b.memberId)!, signals(a.memberId, b.memberId, overlap)).forA }));
+        for (const m of group) out[m.memberId] = [];
+        for (let i = 0; i < group.length; i++) {
+          for (let j = i + 1; j < group.length; j++) {
+            const a = group[i]!.memberId;
+            const b = group[j]!.memberId;
+            const r = explainPair(profiles.get(a)!, profiles.get(b)!, signals(a, b, overlap));
+            out[a]!.push({ about: b, reasons: r.forA });
+            out[b]!.push({ about: a, reasons: r.forB });
+          }
         }
         return out;
       },
@@ -178,7 +198,13 @@ export class RoundService {
       noPartner: result.noPartner.map((n) => ({ ...who(n.memberId), reason: n.reason, detail: n.detail })),
       stats: { ...result.stats },
       suggestionsCreated: created,
-      timings: { loadMs: Math.round(t1 - t0), matchMs: Math.round(t2 - t1), writeMs: Math.round(t3 - t2) },
+      timings: {
+        loadMs: Math.round(t1 - t0),
+        vectorsMs: Math.round(tVectors - t0),
+        candidatesMs: Math.round(tCandidates - tVectors),
+        matchMs: Math.round(t2 - t1),
+        writeMs: Math.round(t3 - t2),
+      },
     };
     const stored = { ...report, groups: report.groups.length > 5000 ? `${report.groups.length} groups (not stored)` : report.groups };
     if (opts.dryRun || result.groups.length === 0) {

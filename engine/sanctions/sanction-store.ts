@@ -176,6 +176,23 @@ export class SanctionStore {
     return r ? { sanctionId: r.id, kind: r.kind, expiresAt: r.expires_at, reason: r.reason } : null;
   }
 
+  /**
+   * activeRestriction for many members in one query (the same rule, one row per restricted member): for `memberIds`,
+   * or for every member when null — active suspensions and bans are few, so a matching round reads them all at once
+   * instead of asking per member.
+   */
+  async activeRestrictions(memberIds: readonly string[] | null = null, q: Queryable = this.pool): Promise<Map<string, Restriction>> {
+    if (memberIds !== null) memberIds.forEach((id, i) => requireUuid(id, `activeRestrictions: memberIds[${i}]`));
+    const { rows } = await q.query<{ member_id: string; id: string; kind: 'suspend' | 'ban'; expires_at: Date | null; reason: string }>(
+      `SELECT DISTINCT ON (member_id) member_id, id, kind, expires_at, reason FROM member_sanctions
+       WHERE ($2::uuid[] IS NULL OR member_id = ANY($2::uuid[])) AND lifted_at IS NULL AND kind IN ('suspend', 'ban')
+         AND starts_at <= $1 AND (expires_at IS NULL OR expires_at > $1)
+       ORDER BY member_id, (kind = 'ban') DESC, expires_at DESC, created_at DESC, id`,
+      [this.#clock(), memberIds],
+    );
+    return new Map(rows.map((r) => [r.member_id, { sanctionId: r.id, kind: r.kind, expiresAt: r.expires_at, reason: r.reason }]));
+  }
+
   /** Lifts one sanction. null when there is no such sanction or it was already lifted (see `get`). */
   async lift(id: string, by: string, reason: string, q: Queryable = this.pool): Promise<Sanction | null> {
     requireUuid(id, 'lift: id');
