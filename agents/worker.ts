@@ -2,7 +2,10 @@
 // dispatched to, each in its own job process that loads agents/moderation-agent.ts.
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { AgentServer, ServerOptions, WorkerPermissions, initializeLogger } from '@livekit/agents';
+import { AgentServer, ServerOptions, WorkerPermissions, initializeLogger, type RunningJobInfo } from '@livekit/agents';
+import { AgentDispatchClient, RoomServiceClient, TrackType } from 'livekit-server-sdk';
+import { toHttpUrl } from '../engine/gateway/livekit-gateway.js';
+import { TRANSCRIBING_ATTRIBUTE, sendHandoverMessage, type HandoverDispatchMetadata } from './job-handover.js';
 import type { Config } from '../core/config.js';
 import type { Logger } from '../core/logger.js';
 import { registerInferenceRunners } from './inference/register.js';
@@ -14,8 +17,34 @@ export interface RunningWorker {
   readonly server: AgentServer;
   /** Resolves once the worker is registered with LiveKit. */
   readonly registered: Promise<void>;
+  /**
+   * Takes no new rooms and hands each of its rooms to an agent on another worker (agents/job-handover.ts); rooms
+   * no other worker takes are served until the drain deadline (AGENT_DRAIN_TIMEOUT_SECONDS). Resolves when no
+   * room is left here; close() afterwards.
+   */
+  drain(): Promise<DrainReport>;
   close(): Promise<void>;
 }
+
+export interface DrainReport {
+  handedOver: number;
+  /** Rooms still here at the deadline (no other worker took them); close() ends them as a stop does. */
+  kept: number;
+  ms: number;
+}
+
+/** How long a replacement may take to be in the room and hearing every speaker before the dispatch is retried. */
+const REPLACEMENT_READY_MS = 60_000;
+/** Pause before dispatching again when no worker took the last replacement (a new one may be starting). */
+const REDISPATCH_PAUSE_MS = 5000;
+const POLL_MS = 250;
+const CLOSE_AFTER_DRAIN_MAX_MS = 45_000;
+
+async function jobsGone(server: AgentServer, maxMs: number): Promise<void> {
+  const until = Date.now() + maxMs;
+  while (server.activeJobs.length > 0 && Date.now() < until) await sleep(POLL_MS);
+}
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Machine CPU use (0-1) since the previous call, at most 0.99. */
 function cappedCpuLoad(): () => Promise<number> {
@@ -69,12 +98,104 @@ export function startWorker(config: Config, log: Logger): RunningWorker {
   server.run().catch((err: unknown) => log.error({ err }, 'agent worker stopped with an error'));
   // Spools that no running job holds (a killed job's, a room that never comes back here) are delivered or set aside.
   const stopSpoolSweeper = startSpoolSweeper(config, log);
+  let draining: Promise<DrainReport> | undefined;
   return {
     server,
     registered,
+    drain: () => (draining ??= drainWorker(server, config, log)),
     close: async () => {
-      await server.close();
+      const closing = server.close();
+      // After a drain only rooms kept to the deadline are left; their jobs store what they owe and exit. The
+      // framework would also wait up to 60 s for an idle job process to acknowledge its shutdown, which one still
+      // warming up never does; that one exits by itself once orphaned, so it is not waited for (a few seconds
+      // more let the inference process finish closing).
+      if (draining) await Promise.race([closing, jobsGone(server, CLOSE_AFTER_DRAIN_MAX_MS).then(() => sleep(3000))]);
+      else await closing;
       await stopSpoolSweeper();
     },
   };
+}
+
+async function drainWorker(server: AgentServer, config: Config, log: Logger): Promise<DrainReport> {
+  const startedMs = Date.now();
+  const deadline = startedMs + config.agent.drainMs;
+  const jobs = server.activeJobs;
+  log.info({ rooms: jobs.length, drainMs: config.agent.drainMs }, 'agent worker draining: no new rooms; handing its rooms over');
+  // The framework's drain: tells LiveKit this worker is full and refuses job offers. Its own wait for the job
+  // processes is not used (it can hang on an idle process for a minute); the jobs are watched below.
+  server.drain(config.agent.drainMs).catch(() => undefined);
+  const lk = { url: toHttpUrl(config.livekit.url), key: config.livekit.apiKey, secret: config.livekit.apiSecret };
+  const rooms = new RoomServiceClient(lk.url, lk.key, lk.secret);
+  const dispatches = new AgentDispatchClient(lk.url, lk.key, lk.secret);
+  const results = await Promise.all(jobs.map((job) => handOverRoom(server, job, { rooms, dispatches, agentName: config.agent.name, deadline, log })));
+  while (server.activeJobs.length > 0 && Date.now() < deadline) await sleep(POLL_MS);
+  const report = { handedOver: results.filter(Boolean).length, kept: results.filter((r) => !r).length, ms: Date.now() - startedMs };
+  log.info(report, 'agent worker drained');
+  return report;
+}
+
+interface HandOverDeps {
+  rooms: RoomServiceClient;
+  dispatches: AgentDispatchClient;
+  agentName: string;
+  deadline: number;
+  log: Logger;
+}
+
+/** One room: a replacement onto another worker, then the old agent hands over and leaves. True when it left. */
+async function handOverRoom(server: AgentServer, job: RunningJobInfo, d: HandOverDeps): Promise<boolean> {
+  const room = job.job.room?.name ?? '';
+  const from = job.acceptArguments.identity;
+  const log = d.log.child({ room, job: job.job.id, agent: from });
+  const stillHere = () => server.activeJobs.some((j) => j.job.id === job.job.id);
+  while (Date.now() < d.deadline && stillHere()) {
+    let dispatchId: string | undefined;
+    try {
+      const metadata: HandoverDispatchMetadata = { handoverFrom: from };
+      dispatchId = (await d.dispatches.createDispatch(room, d.agentName, { metadata: JSON.stringify(metadata) })).id;
+      const to = await replacementReady(room, dispatchId, from, d, Math.min(d.deadline, Date.now() + REPLACEMENT_READY_MS));
+      if (to === undefined) {
+        log.warn({ dispatchId }, 'hand-over: no other worker took the room yet; keeping it and trying again');
+        await d.dispatches.deleteDispatch(dispatchId, room).catch(() => undefined);
+        await sleep(Math.min(REDISPATCH_PAUSE_MS, Math.max(0, d.deadline - Date.now())));
+        continue;
+      }
+      const readyMs = Date.now();
+      log.info({ to, dispatchId }, 'hand-over: the replacement hears every speaker; handing over');
+      // Repeated until the old job is gone: the agent acts on the first and ignores the rest.
+      while (stillHere() && Date.now() < d.deadline) {
+        await sendHandoverMessage(d.rooms, room, from, { type: 'hand_over', to }).catch((err: unknown) => log.warn({ err }, 'hand-over: could not reach the agent'));
+        const until = Math.min(d.deadline, Date.now() + 10_000);
+        while (stillHere() && Date.now() < until) await sleep(POLL_MS);
+      }
+      if (!stillHere()) {
+        log.info({ to, handOverMs: Date.now() - readyMs }, 'hand-over: done; the old agent left');
+        return true;
+      }
+    } catch (err) {
+      log.warn({ err, dispatchId }, 'hand-over attempt failed; trying again');
+      await sleep(Math.min(REDISPATCH_PAUSE_MS, Math.max(0, d.deadline - Date.now())));
+    }
+  }
+  return !stillHere();
+}
+
+/** The replacement's identity once LiveKit shows it in the room transcribing every speaker's microphone. */
+async function replacementReady(room: string, dispatchId: string, from: string, d: HandOverDeps, until: number): Promise<string | undefined> {
+  while (Date.now() < until) {
+    const dispatch = await d.dispatches.getDispatch(dispatchId, room).catch(() => undefined);
+    const identity = dispatch?.state?.jobs.find((j) => j.state?.status === 1 && j.state.participantIdentity !== '')?.state?.participantIdentity;
+    if (identity) {
+      const participants = await d.rooms.listParticipants(room).catch(() => []);
+      const replacement = participants.find((p) => p.identity === identity);
+      const hears = new Set<string>(JSON.parse(replacement?.attributes[TRANSCRIBING_ATTRIBUTE] || '[]') as string[]);
+      // Speakers: everyone but agents (the old one, the replacement) with a microphone published.
+      const needed = participants
+        .filter((p) => p.identity !== from && p.identity !== identity && !p.attributes['lk.agent.name'])
+        .flatMap((p) => p.tracks.filter((t) => t.type === TrackType.AUDIO).map((t) => t.sid));
+      if (replacement && needed.every((sid) => hears.has(sid))) return identity;
+    }
+    await sleep(POLL_MS);
+  }
+  return undefined;
 }

@@ -66,7 +66,8 @@ async function main(argv: string[]): Promise<number> {
     case 'worker': {
       const { startWorker } = await import('../agents/worker.js');
       const worker = startWorker(config, log);
-      await waitForSignal();
+      // SIGTERM (a deploy: docker stop, systemd) drains: its rooms go to other workers first. SIGINT stops at once.
+      if ((await waitForSignal()) === 'SIGTERM') await worker.drain();
       await worker.close();
       return 0;
     }
@@ -142,10 +143,10 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-function waitForSignal(): Promise<void> {
+function waitForSignal(): Promise<'SIGINT' | 'SIGTERM'> {
   return new Promise((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
   });
 }
 

@@ -350,7 +350,8 @@ export async function startStack(config: Config, log: Logger, options: StackOpti
     }
     const workersRegistered = Promise.all(registrations).then(() => undefined);
     workersRegistered.catch(() => undefined); // reported through /healthz and to callers that await it
-    stops.push(() => Promise.all(workers.map((w) => stopChild(w))).then(() => undefined));
+    // SIGINT: the whole stack stops, so there is no other worker to hand rooms to (SIGTERM would drain first).
+    stops.push(() => Promise.all(workers.map((w) => stopChild(w, 8000, 'SIGINT'))).then(() => undefined));
     // Stopped before the workers (stops run in reverse): their exits at shutdown are no loss to repair.
     stops.push(() => agentSupervisor.stop());
 
@@ -373,10 +374,10 @@ async function freeLoopbackPort(): Promise<number> {
   return port;
 }
 
-async function stopChild(child: ChildProcess, graceMs = 8000): Promise<void> {
+async function stopChild(child: ChildProcess, graceMs = 8000, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
+  child.kill(signal);
   const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
   await exited;
   clearTimeout(timer);

@@ -62,6 +62,9 @@ const EnvSchema = z.object({
   // after how many failed sweeps (room gone, records refused) a spool is moved to agent-spool/dead/.
   AGENT_SPOOL_SWEEP_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   AGENT_SPOOL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(10),
+  // A worker told to drain (SIGTERM) hands each room to another worker; with none to take a room, it keeps serving
+  // it until this deadline and then leaves as a stopped worker does. A deploy's stop grace must be longer.
+  AGENT_DRAIN_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
 
   STT_MODEL: z.string().min(1).default('moonshine-base-en'),
   STT_BACKEND: z.enum(['local', 'openai']).default('local'),
@@ -155,7 +158,7 @@ export interface Config {
     nodes: number;
   };
   api: { host: string; port: number; publicUrl: string };
-  agent: { name: string; workers: number; httpPort: number; inference: 'shared' | 'per_job'; loadThreshold: number; supervision: { intervalMs: number; startGraceMs: number }; spool: { sweepMs: number; maxAttempts: number } };
+  agent: { name: string; workers: number; httpPort: number; inference: 'shared' | 'per_job'; loadThreshold: number; supervision: { intervalMs: number; startGraceMs: number }; spool: { sweepMs: number; maxAttempts: number }; drainMs: number };
   stt: {
     model: string;
     backend: 'local' | 'openai';
@@ -267,7 +270,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       nodes: e.LIVEKIT_NODES,
     },
     api: { host: e.API_HOST, port: e.API_PORT, publicUrl: e.PUBLIC_API_URL ?? `http://${apiHostForUrl}:${e.API_PORT}` },
-    agent: { name: e.AGENT_NAME, workers: e.AGENT_WORKERS, httpPort: e.AGENT_HTTP_PORT, inference: e.AGENT_INFERENCE, loadThreshold: e.AGENT_LOAD_THRESHOLD, supervision: { intervalMs: e.AGENT_SUPERVISION_INTERVAL_MS, startGraceMs: e.AGENT_SUPERVISION_START_GRACE_MS }, spool: { sweepMs: e.AGENT_SPOOL_SWEEP_SECONDS * 1000, maxAttempts: e.AGENT_SPOOL_MAX_ATTEMPTS } },
+    agent: { name: e.AGENT_NAME, workers: e.AGENT_WORKERS, httpPort: e.AGENT_HTTP_PORT, inference: e.AGENT_INFERENCE, loadThreshold: e.AGENT_LOAD_THRESHOLD, supervision: { intervalMs: e.AGENT_SUPERVISION_INTERVAL_MS, startGraceMs: e.AGENT_SUPERVISION_START_GRACE_MS }, spool: { sweepMs: e.AGENT_SPOOL_SWEEP_SECONDS * 1000, maxAttempts: e.AGENT_SPOOL_MAX_ATTEMPTS }, drainMs: e.AGENT_DRAIN_TIMEOUT_SECONDS * 1000 },
     stt: {
       model: e.STT_MODEL,
       backend: e.STT_BACKEND,

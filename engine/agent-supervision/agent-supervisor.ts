@@ -6,8 +6,8 @@
 // the agent was ever seen, while the job is younger than the start grace (a job process may take a while to
 // connect on a busy worker). Two ways a loss is noticed:
 //  - fast: workerLost(id) from whoever supervises the worker process (`roundtable start` sees its child exit);
-//  - general (workers on other hosts): the agent participant disappears. A killed worker's job process lingers
-//    up to 15 s (@livekit/agents' orphan timeout, then LiveKit's ICE timeout), so this path takes ~15–20 s.
+//  - general (workers on other hosts): the agent participant disappears. A job process notices its worker's IPC
+//    channel close and leaves the room at once (agents/job-shutdown.ts WorkerLink), so this takes ~1–1.5 s.
 // Several API processes may run this; a PostgreSQL advisory lock lets one sweep at a time, so a room never gets
 // two replacement agents (two agents would store every segment twice).
 import type pg from 'pg';
