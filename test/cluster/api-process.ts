@@ -46,51 +46,8 @@ export async function startCluster(): Promise<Cluster> {
     db,
     liveKitUrl: config.livekit.url,
     async spawnApi(options = {}) {
-      const port = await freeTcpPort();
-      const env: Record<string, string> = {
-        ...(process.env as Record<string, string>),
-        ...GENEROUS_QUOTAS,
-        NODE_ENV: 'production',
-        DATABASE_URL: options.databaseUrl ?? db.url,
-        LIVEKIT_URL: config.livekit.url,
-        API_PORT: String(port),
-        ROUNDTABLE_DATA_DIR: await fs.mkdtemp(path.join(dataDir, 'api-')),
-        LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
-        STAGE_EFFECT_WAIT_MS: '10000',
-        ...options.env,
-      };
-      const child = spawn(process.execPath, ['--import', 'tsx', CLI_MAIN, 'api'], { env, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('the API process did not start within 120 s')), 120_000);
-        child.on('message', (msg: { type?: string }) => {
-          if (msg?.type !== 'api_ready') return;
-          clearTimeout(timer);
-          resolve();
-        });
-        child.once('exit', (code, signal) => {
-          clearTimeout(timer);
-          reject(new Error(`the API process exited (${code ?? signal}) before it was ready`));
-        });
-      });
-      const running = child.exitCode === null && child.signalCode === null;
-      const proc: ApiProcess = {
-        url: `http://127.0.0.1:${port}`,
-        child,
-        stop: async () => {
-          if (child.exitCode === null && child.signalCode === null) {
-            child.kill('SIGTERM');
-            const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-            await exited;
-            clearTimeout(timer);
-          }
-        },
-        kill9: async () => {
-          if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-          await exited;
-        },
-      };
-      if (running) processes.push(proc);
+      const proc = await spawnApiProcess({ databaseUrl: options.databaseUrl ?? db.url, liveKitUrl: config.livekit.url, dataDir, env: options.env });
+      if (proc.child.exitCode === null && proc.child.signalCode === null) processes.push(proc);
       return proc;
     },
     async stop() {
@@ -100,6 +57,94 @@ export async function startCluster(): Promise<Cluster> {
       await fs.rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+export interface ApiProcessOptions {
+  databaseUrl: string;
+  /** The LiveKit it uses as an external one (node 0 of a cluster: the one services use). */
+  liveKitUrl: string;
+  /** It keeps its data (the matching index) in a fresh folder under this one. */
+  dataDir: string;
+  /** Listen here (a port known before it starts, e.g. for LiveKit's webhook URL); a free port otherwise. */
+  port?: number;
+  env?: Record<string, string>;
+}
+
+/** A `roundtable <command>` child process this test process started. */
+export interface RoundtableChild {
+  child: ChildProcess;
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves when it exited. */
+  stop(graceMs: number): Promise<void>;
+  /** SIGKILL and wait: no cleanup runs. */
+  kill9(): Promise<void>;
+}
+
+/**
+ * Spawns `roundtable <command>` with `env` and resolves once it sends the IPC message `{type: readyType}`; fails
+ * (and kills it) when it exits first or after `timeoutMs`. `onMessage` sees every IPC message, the ready one too.
+ * The child is killed if this test process exits without stopping it.
+ */
+export async function spawnRoundtable(
+  command: 'api' | 'worker',
+  env: Record<string, string>,
+  options: { readyType: string; timeoutMs: number; onMessage?: (msg: Record<string, unknown>) => void },
+): Promise<RoundtableChild> {
+  // stdout as `roundtable start` has it (@livekit/agents writes its own logs there); the API writes only its banner.
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI_MAIN, command], { env, stdio: ['ignore', command === 'worker' ? 'inherit' : 'ignore', 'inherit', 'ipc'] });
+  const killOnExit = (): void => void child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  void exited.then(() => process.off('exit', killOnExit));
+  if (options.onMessage) child.on('message', options.onMessage);
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`roundtable ${command} did not report ${options.readyType} within ${options.timeoutMs} ms`)), options.timeoutMs);
+    child.on('message', (msg: { type?: string }) => {
+      if (msg?.type !== options.readyType) return;
+      clearTimeout(timer);
+      resolve();
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`roundtable ${command} exited (${code ?? signal}) before it reported ${options.readyType}`));
+    });
+  }).catch((err: unknown) => {
+    child.kill('SIGKILL');
+    throw err;
+  });
+  const running = (): boolean => child.exitCode === null && child.signalCode === null;
+  return {
+    child,
+    stop: async (graceMs) => {
+      if (!running()) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
+    },
+    kill9: async () => {
+      if (running()) child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+/** Starts one `roundtable api` process and resolves once it reports ready (at most 120 s). The caller stops it. */
+export async function spawnApiProcess(options: ApiProcessOptions): Promise<ApiProcess> {
+  const port = options.port ?? (await freeTcpPort());
+  const env: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    ...GENEROUS_QUOTAS,
+    NODE_ENV: 'production',
+    DATABASE_URL: options.databaseUrl,
+    LIVEKIT_URL: options.liveKitUrl,
+    API_PORT: String(port),
+    ROUNDTABLE_DATA_DIR: await fs.mkdtemp(path.join(options.dataDir, 'api-')),
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
+    STAGE_EFFECT_WAIT_MS: '10000',
+    ...options.env,
+  };
+  const api = await spawnRoundtable('api', env, { readyType: 'api_ready', timeoutMs: 120_000 });
+  return { url: `http://127.0.0.1:${port}`, child: api.child, stop: () => api.stop(15_000), kill9: api.kill9 };
 }
 
 export interface StreamBlock {

@@ -5,6 +5,8 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import type pg from 'pg';
+import type { AgentDispatchClient, RoomServiceClient } from 'livekit-server-sdk';
 import type { ApiClient } from '../support/api-client.js';
 import { freeTcpPort } from '../livekit/fixtures/ports.js';
 
@@ -86,4 +88,41 @@ export async function endRoom(client: ApiClient, roomId: string): Promise<void> 
     if (res.body?.error?.code !== 'not_in_room' || attempt === 10) throw new Error(`end room: ${res.status} ${JSON.stringify(res.body)}`);
     await new Promise((r) => setTimeout(r, 500));
   }
+}
+
+/** The moderation agent holding a LiveKit room: a running job of one of its dispatches whose participant is in the room. */
+export interface RoomAgent {
+  identity: string;
+  jobId: string;
+  workerId: string;
+}
+
+/** LiveKit's own answer (its dispatch records and participant list): the agent in `lkRoom`, or undefined. */
+export async function agentInRoom(rooms: RoomServiceClient, dispatch: AgentDispatchClient, lkRoom: string): Promise<RoomAgent | undefined> {
+  const jobs = (await dispatch.listDispatch(lkRoom)).flatMap((d) => d.state?.jobs ?? []);
+  const present = new Set((await rooms.listParticipants(lkRoom)).map((p) => p.identity));
+  const job = jobs.find((j) => j.state?.status === 1 && present.has(j.state.participantIdentity));
+  return job ? { identity: job.state!.participantIdentity, jobId: job.id, workerId: job.state!.workerId } : undefined;
+}
+
+/**
+ * Creates rooms as `client` (a host) until LiveKit places one on `nodeId` (Redis' room_node_map says where; the
+ * placement is LiveKit's choice), ending the others; fails after 20 tries.
+ */
+export async function createRoomOnNode(
+  client: ApiClient,
+  pool: pg.Pool,
+  redis: TestRedis,
+  nodeId: string,
+  title: string,
+): Promise<{ roomId: string; lkRoom: string }> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const created = await client.post('/v1/rooms', { title: `${title} ${attempt}` });
+    if (created.status !== 201) throw new Error(`create room: ${created.status} ${JSON.stringify(created.body)}`);
+    const { rows } = await pool.query<{ livekit_name: string }>('SELECT livekit_name FROM rooms WHERE id = $1', [created.body.id]);
+    const lkRoom = rows[0]!.livekit_name;
+    if ((await redis.cli('HGET', 'room_node_map', lkRoom)) === nodeId) return { roomId: created.body.id, lkRoom };
+    await endRoom(client, created.body.id);
+  }
+  throw new Error(`no room landed on node ${nodeId} in 20 tries`);
 }
