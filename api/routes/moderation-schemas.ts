@@ -50,6 +50,17 @@ export const BulkDecideBody = z
     durationOnlyForSuspend(v, ctx);
     if (new Set(v.caseIds).size !== v.caseIds.length) ctx.addIssue({ code: 'custom', path: ['caseIds'], message: 'has duplicates' });
   });
+/** Comma-separated uuids in one query parameter (at most 200), e.g. ?memberIds=a,b. */
+const IdList = z
+  .string()
+  .max(200 * 37)
+  .transform((v) => [...new Set(v.split(',').map((id) => id.trim()).filter(Boolean))])
+  .pipe(z.array(z.uuid('must be a comma-separated list of uuids')).max(200));
+export const LabelsQuery = z.object({ memberIds: IdList.optional(), roomIds: IdList.optional() });
+export const Labels = z.object({
+  members: z.record(z.string(), z.string()).describe('member id → display name'),
+  rooms: z.record(z.string(), z.string()).describe('room id → title'),
+});
 export const NoteBody = z.strictObject({ text: nonBlankText(10_000), visibleToMember: z.boolean().optional() });
 export const ResolveAppealBody = z.strictObject({ outcome: z.enum(['upheld', 'overturned']), reason: nonBlankText(2000), memberMessage: nonBlankText(2000).optional() });
 export const AppealBody = z.strictObject({ text: nonBlankText(10_000) });

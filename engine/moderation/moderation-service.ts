@@ -135,6 +135,16 @@ export class ModerationService {
     return this.#review.detail(caseId);
   }
 
+  /** Names for the ids the staff pages show (members' display names, rooms' titles) in one read; unknown ids are absent. */
+  async labels(staff: Principal, memberIds: readonly string[], roomIds: readonly string[]): Promise<{ members: Record<string, string>; rooms: Record<string, string> }> {
+    this.#staff(staff, 'moderation.review');
+    const [members, rooms] = await Promise.all([
+      memberIds.length ? this.#pool.query<{ id: string; label: string }>('SELECT id, display_name AS label FROM members WHERE id = ANY($1::uuid[])', [memberIds]) : { rows: [] },
+      roomIds.length ? this.#pool.query<{ id: string; label: string }>('SELECT id, title AS label FROM rooms WHERE id = ANY($1::uuid[])', [roomIds]) : { rows: [] },
+    ]);
+    return { members: Object.fromEntries(members.rows.map((r) => [r.id, r.label])), rooms: Object.fromEntries(rooms.rows.map((r) => [r.id, r.label])) };
+  }
+
   claim(staff: Principal, caseId: string): Promise<{ caseId: string; holder: string; expiresAt: string }> {
     this.#staff(staff, 'moderation.review');
     return this.#review.claim(caseId, staff.memberId);

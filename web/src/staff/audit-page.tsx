@@ -6,7 +6,7 @@ import { api, ApiRequestError } from '../api/client.js';
 import { ActionButton, AsyncView, Button, Card, Page, SelectField, TextField, formatTime } from '../ui/kit.js';
 import { useAsync } from '../ui/use-async.js';
 import { shortId } from './format.js';
-import { useMemberNames } from './member-names.js';
+import { useMemberNames, useRoomTitles } from './member-names.js';
 import type { AuditEntry } from './types.js';
 import { localToIso, useUrlFilters } from './url-filters.js';
 import { usePolling } from './use-polling.js';
@@ -121,6 +121,7 @@ function DetailFields({ detail, nameOf }: { detail: Record<string, unknown>; nam
 
 function AuditList({ entries }: { entries: AuditEntry[] }) {
   const nameOf = useMemberNames(entries.flatMap((e) => [e.actor.memberId, ...Object.entries(e.detail).filter(([k, v]) => MEMBER_KEY.test(k) && typeof v === 'string').map(([, v]) => v as string)]));
+  const titleOf = useRoomTitles(entries.map((e) => e.roomId));
   return (
     <ol className="list staff-audit">
       {entries.map((e) => (
@@ -140,7 +141,7 @@ function AuditList({ entries }: { entries: AuditEntry[] }) {
             {e.roomId ? (
               <>
                 {' '}
-                · room <code title={e.roomId}>{shortId(e.roomId)}</code>
+                · in <span title={e.roomId}>{titleOf(e.roomId)}</span>
               </>
             ) : null}
           </p>

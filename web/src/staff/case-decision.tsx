@@ -6,7 +6,7 @@ import { Button, Card, SelectField, TextArea } from '../ui/kit.js';
 import { DECISION_LABELS, formatDuration } from './format.js';
 import type { CaseDetail, Decision, DecisionRecord } from './types.js';
 
-const SUSPENSION_CHOICES = [3600, 86_400, 3 * 86_400, 7 * 86_400, 30 * 86_400];
+export const SUSPENSION_CHOICES = [3600, 86_400, 3 * 86_400, 7 * 86_400, 30 * 86_400];
 
 /** One request per button: the button says which choice it sends (no form state to read back stale). */
 function useSubmit<C extends string, T>(send: (choice: C) => Promise<T>, onDone: (result: T) => void) {

@@ -11,7 +11,7 @@ import { EventLogCard, MemberHistoryCard, NotesCard } from './case-history.js';
 import { LeasePanel } from './case-lease.js';
 import { EvidenceCard, TranscriptCard } from './case-transcript.js';
 import { categoryLabel, DECISION_LABELS, formatDuration, percent, rankedScores, shortId, STATUS_TONE } from './format.js';
-import { MemberName } from './member-names.js';
+import { MemberName, RoomTitle } from './member-names.js';
 import { DECISIONS, type CaseDetail, type DecisionRecord } from './types.js';
 import { usePolling } from './use-polling.js';
 
@@ -106,7 +106,7 @@ function CaseSummaryCard({ detail }: { detail: CaseDetail }) {
             .join(' · ') || '—'}
         </dd>
         <dt>Room</dt>
-        <dd>{c.roomId ? <code title={c.roomId}>{shortId(c.roomId)}</code> : '—'}</dd>
+        <dd>{c.roomId ? <RoomTitle id={c.roomId} /> : '—'}</dd>
         <dt>Opened</dt>
         <dd>{formatTime(c.createdAt)}</dd>
         {c.resolvedAt ? (

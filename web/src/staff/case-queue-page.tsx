@@ -7,7 +7,8 @@ import { useSession } from '../api/session.js';
 import { AsyncView, Badge, Button, Card, Page, SelectField, TextField, formatTime } from '../ui/kit.js';
 import { useAsync } from '../ui/use-async.js';
 import { categoryLabel, percent, relativeTime, shortId, STATUS_TONE } from './format.js';
-import { MemberName, useMemberNames } from './member-names.js';
+import { BulkDecisionCard } from './bulk-decision.js';
+import { MemberName, useMemberNames, useRoomTitles } from './member-names.js';
 import { CASE_KINDS, CASE_STATUSES, HARM_CATEGORIES, type CasePage, type CaseSummary } from './types.js';
 import { useUrlFilters } from './url-filters.js';
 import { usePolling } from './use-polling.js';
@@ -50,6 +51,8 @@ export function CaseQueuePage() {
   const appliedKey = f.appliedKey;
   const draft = f.draft;
   const [more, setMore] = useState<{ key: string; items: CaseSummary[]; cursor: string | null } | null>(null);
+  // Case ids ticked for a bulk decision; only the open cases shown count (a refresh may close or hide some).
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const queue = useAsync((signal) => api.get<CasePage>('/v1/moderation/cases', { query: apiQuery(applied), signal }), [appliedKey]);
   usePolling(queue.reload);
 
@@ -71,6 +74,17 @@ export function CaseQueuePage() {
   const fieldError = (field: string) => refusal?.fieldMessage(field);
   const set = f.set;
   const extra = more?.key === appliedKey ? more : null;
+  const shown = queue.data ? dedupe([...queue.data.items, ...(extra?.items ?? [])]) : [];
+  const selectable = shown.filter((c) => c.status === 'open');
+  const chosen = selectable.filter((c) => selected.has(c.id));
+  const toggle = (id: string, on: boolean) =>
+    setSelected((prev) => {
+      const next = new Set(prev);
+      if (on) next.add(id);
+      else next.delete(id);
+      return next;
+    });
+  const allChosen = selectable.length > 0 && chosen.length === selectable.length;
 
   return (
     <Page title="Case queue">
@@ -95,6 +109,14 @@ export function CaseQueuePage() {
           </div>
         </form>
       </Card>
+      <BulkDecisionCard
+        cases={chosen}
+        available={selectable.length}
+        onDone={() => {
+          setSelected(new Set());
+          queue.reload();
+        }}
+      />
       <section aria-labelledby="queue-heading" aria-busy={queue.loading || undefined}>
         <div className="row staff-list-head">
           <h2 id="queue-heading">Cases</h2>
@@ -105,7 +127,14 @@ export function CaseQueuePage() {
         <AsyncView state={queue} what="Loading the queue" isEmpty={(d) => d.items.length === 0} empty={applied.status === 'open' && !appliedKey.replace(/\u0000/g, '') ? 'No open cases. The queue is clear.' : 'No cases match these filters.'}>
           {(page) => (
             <>
-              <CaseList cases={dedupe([...page.items, ...(extra?.items ?? [])])} />
+              {selectable.length > 0 ? (
+                <div className="field staff-check">
+                  <label>
+                    <input type="checkbox" checked={allChosen} onChange={(e) => setSelected(e.target.checked ? new Set(selectable.map((c) => c.id)) : new Set())} /> {`Select all open cases on this page (${selectable.length})`}
+                  </label>
+                </div>
+              ) : null}
+              <CaseList cases={shown} selected={selected} onToggle={toggle} />
               {(extra ? extra.cursor : page.nextCursor) ? (
                 <ActionLoadMore onLoad={() => loadMore((extra ? extra.cursor : page.nextCursor)!)} />
               ) : null}
@@ -145,9 +174,10 @@ function ActionLoadMore({ onLoad }: { onLoad: () => Promise<void> }) {
   );
 }
 
-function CaseList({ cases }: { cases: CaseSummary[] }) {
+function CaseList({ cases, selected, onToggle }: { cases: CaseSummary[]; selected: ReadonlySet<string>; onToggle: (id: string, on: boolean) => void }) {
   const { me } = useSession();
   const nameOf = useMemberNames(cases.flatMap((c) => [c.subjectMemberId, c.lease?.holder]));
+  const titleOf = useRoomTitles(cases.map((c) => c.roomId));
   return (
     <ol className="list staff-cases">
       {cases.map((c) => {
@@ -155,7 +185,13 @@ function CaseList({ cases }: { cases: CaseSummary[] }) {
         const leaseLive = c.lease && Date.parse(c.lease.expiresAt) > Date.now();
         const what = c.kind === 'appeal' ? 'Appeal' : c.categories.length ? c.categories.map(categoryLabel).join(', ') : c.kind;
         return (
-          <li key={c.id} className="staff-case">
+          <li key={c.id} className="staff-case staff-case-row">
+            {c.status === 'open' ? (
+              <label className="staff-select">
+                <input type="checkbox" checked={selected.has(c.id)} onChange={(e) => onToggle(c.id, e.target.checked)} aria-label={`Select case ${shortId(c.id)}: ${what} — ${nameOf(c.subjectMemberId)}`} />
+              </label>
+            ) : null}
+            <div>
             <div className="staff-case-main">
               <Link href={`/staff/cases/${c.id}`} className="staff-case-link">
                 {`${what} — ${nameOf(c.subjectMemberId)}`}
@@ -170,7 +206,12 @@ function CaseList({ cases }: { cases: CaseSummary[] }) {
             </div>
             <p className="hint">
               Case {shortId(c.id)} · opened <time dateTime={c.createdAt} title={formatTime(c.createdAt)}>{relativeTime(c.createdAt)}</time>
-              {c.roomId ? ` · room ${shortId(c.roomId)}` : ''}
+              {c.roomId ? (
+                <>
+                  {' · in '}
+                  <span title={c.roomId}>{titleOf(c.roomId)}</span>
+                </>
+              ) : ''}
               {leaseLive ? (
                 <>
                   {' · '}
@@ -178,6 +219,7 @@ function CaseList({ cases }: { cases: CaseSummary[] }) {
                 </>
               ) : null}
             </p>
+            </div>
           </li>
         );
       })}

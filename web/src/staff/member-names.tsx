@@ -1,56 +1,92 @@
-// Display names for the member ids the moderation API answers with (speakers, subjects, reviewers, actors): one
-// cache per page tree, each id asked once from GET /v1/members/:id; an id the API will not describe stays an id.
+// Names for the ids the moderation API answers with: members (speakers, subjects, reviewers, actors) by display name
+// and rooms by title. One cache per page tree; the ids a render asks for are gathered for a tick and resolved in one
+// GET /v1/moderation/labels, and each id is asked at most once. An id the API does not know stays a short id.
 import { createContext, useContext, useEffect, useMemo, useReducer, type ReactNode } from 'react';
 import { api } from '../api/client.js';
 import { shortId } from './format.js';
 
-interface NameCache {
-  names: Map<string, string | null>;
-  pending: Set<string>;
+type Kind = 'members' | 'rooms';
+const KINDS: Kind[] = ['members', 'rooms'];
+/** The endpoint's cap per kind; larger waves go in several requests. */
+const MAX_PER_REQUEST = 200;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+interface LabelCache {
+  known: Record<Kind, Map<string, string | null>>;
+  wanted: Record<Kind, Set<string>>;
+  flushQueued: boolean;
   listeners: Set<() => void>;
 }
 
-const NameContext = createContext<NameCache | null>(null);
+const LabelContext = createContext<LabelCache | null>(null);
 
 export function MemberNamesProvider({ children }: { children: ReactNode }) {
-  const cache = useMemo<NameCache>(() => ({ names: new Map(), pending: new Set(), listeners: new Set() }), []);
-  return <NameContext.Provider value={cache}>{children}</NameContext.Provider>;
+  const cache = useMemo<LabelCache>(() => ({ known: { members: new Map(), rooms: new Map() }, wanted: { members: new Set(), rooms: new Set() }, flushQueued: false, listeners: new Set() }), []);
+  return <LabelContext.Provider value={cache}>{children}</LabelContext.Provider>;
 }
 
-function request(cache: NameCache, id: string): void {
-  if (cache.names.has(id) || cache.pending.has(id) || !/^[0-9a-f-]{36}$/i.test(id)) return;
-  cache.pending.add(id);
-  api
-    .get<{ displayName: string }>(`/v1/members/${encodeURIComponent(id)}`)
-    .then((m) => cache.names.set(id, m.displayName))
-    .catch(() => cache.names.set(id, null))
-    .finally(() => {
-      cache.pending.delete(id);
-      for (const l of cache.listeners) l();
-    });
+function want(cache: LabelCache, kind: Kind, id: string): void {
+  if (cache.known[kind].has(id) || !UUID.test(id)) return;
+  cache.known[kind].set(id, null); // asked: never asked again, shown as a short id until (unless) a name arrives
+  cache.wanted[kind].add(id);
+  if (cache.flushQueued) return;
+  cache.flushQueued = true;
+  setTimeout(() => flush(cache), 0);
 }
 
-/** A function from member id to the best name known now; re-renders when more names arrive. */
-export function useMemberNames(ids: (string | null | undefined)[]): (id: string | null | undefined) => string {
-  const cache = useContext(NameContext);
+async function flush(cache: LabelCache): Promise<void> {
+  cache.flushQueued = false;
+  const ids = { members: [...cache.wanted.members], rooms: [...cache.wanted.rooms] };
+  cache.wanted.members.clear();
+  cache.wanted.rooms.clear();
+  const requests: Promise<void>[] = [];
+  for (let i = 0; i < Math.max(ids.members.length, ids.rooms.length); i += MAX_PER_REQUEST) {
+    const members = ids.members.slice(i, i + MAX_PER_REQUEST);
+    const rooms = ids.rooms.slice(i, i + MAX_PER_REQUEST);
+    requests.push(
+      api
+        .get<Record<Kind, Record<string, string>>>('/v1/moderation/labels', { query: { memberIds: members.join(',') || undefined, roomIds: rooms.join(',') || undefined } })
+        .then((answer) => {
+          for (const kind of KINDS) for (const [id, label] of Object.entries(answer[kind])) cache.known[kind].set(id, label);
+        })
+        .catch(() => undefined), // the ids stay short ids; the page itself shows what failed
+    );
+  }
+  await Promise.all(requests);
+  for (const l of cache.listeners) l();
+}
+
+function useLabels(kind: Kind, ids: (string | null | undefined)[], fallback: (id: string) => string): (id: string | null | undefined) => string {
+  const cache = useContext(LabelContext);
   const [, bump] = useReducer((n: number) => n + 1, 0);
   const key = ids.filter(Boolean).join(',');
   useEffect(() => {
     if (!cache) return;
     cache.listeners.add(bump);
-    for (const id of key.split(',')) if (id) request(cache, id);
+    for (const id of key.split(',')) if (id) want(cache, kind, id);
     return () => {
       cache.listeners.delete(bump);
     };
-  }, [cache, key]);
-  return (id) => {
-    if (!id) return '—';
-    const name = cache?.names.get(id);
-    return name ?? `member ${shortId(id)}`;
-  };
+  }, [cache, kind, key]);
+  return (id) => (id ? (cache?.known[kind].get(id) ?? fallback(id)) : '—');
+}
+
+/** A function from member id to the best name known now; re-renders when more names arrive. */
+export function useMemberNames(ids: (string | null | undefined)[]): (id: string | null | undefined) => string {
+  return useLabels('members', ids, (id) => `member ${shortId(id)}`);
+}
+
+/** A function from room id to the room's title when known; re-renders when titles arrive. */
+export function useRoomTitles(ids: (string | null | undefined)[]): (id: string | null | undefined) => string {
+  return useLabels('rooms', ids, (id) => `room ${shortId(id)}`);
 }
 
 export function MemberName({ id }: { id: string | null | undefined }) {
   const nameOf = useMemberNames([id]);
   return <span title={id ?? undefined}>{nameOf(id)}</span>;
+}
+
+export function RoomTitle({ id }: { id: string | null | undefined }) {
+  const titleOf = useRoomTitles([id]);
+  return <span title={id ?? undefined}>{titleOf(id)}</span>;
 }

@@ -5,8 +5,8 @@ import { Link } from 'wouter';
 import { api, ApiRequestError } from '../api/client.js';
 import { ActionButton, AsyncView, Badge, Button, Card, Empty, Page, TextField, formatTime } from '../ui/kit.js';
 import { useAsync } from '../ui/use-async.js';
-import { categoryLabel, shortId } from './format.js';
-import { useMemberNames } from './member-names.js';
+import { categoryLabel } from './format.js';
+import { useMemberNames, useRoomTitles } from './member-names.js';
 import type { TranscriptHit } from './types.js';
 import { localToIso, useUrlFilters } from './url-filters.js';
 
@@ -106,12 +106,13 @@ function Headline({ text }: { text: string }) {
 
 function HitList({ hits }: { hits: TranscriptHit[] }) {
   const nameOf = useMemberNames(hits.map((h) => h.speakerIdentity));
+  const titleOf = useRoomTitles(hits.map((h) => h.roomId));
   return (
     <ol className="list staff-hits">
       {hits.map((h) => (
         <li key={h.id}>
           <p className="staff-line-head">
-            <strong>{nameOf(h.speakerIdentity)}</strong> · <time dateTime={h.startedAt}>{formatTime(h.startedAt, { dateStyle: 'medium', timeStyle: 'medium' })}</time> · room <code title={h.roomId}>{shortId(h.roomId)}</code>
+            <strong>{nameOf(h.speakerIdentity)}</strong> · <time dateTime={h.startedAt}>{formatTime(h.startedAt, { dateStyle: 'medium', timeStyle: 'medium' })}</time> · in <span title={h.roomId}>{titleOf(h.roomId)}</span>
             {h.flagged ? (
               <>
                 {' '}

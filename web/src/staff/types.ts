@@ -133,3 +133,9 @@ export interface AuditEntry {
   roomId: string | null;
   detail: Record<string, unknown>;
 }
+
+/** POST /v1/moderation/decisions: one batch id, one result per case (a refusal names its code and why). */
+export interface BatchResults {
+  batchId: string;
+  results: { caseId: string; ok: boolean; decision?: DecisionRecord; code?: string; message?: string }[];
+}
