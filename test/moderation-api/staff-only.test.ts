@@ -27,6 +27,7 @@ test('a plain member gets 403 on every staff operation and nothing changes', asy
     ['GET', '/v1/moderation/transcripts?q=threatening'],
     ['GET', `/v1/moderation/evidence/${clipId}`],
     ['GET', '/v1/admin/audit'],
+    ['GET', `/v1/moderation/labels?memberIds=${speaker.memberId}&roomIds=${roomId}`],
   ];
   const before = await snapshotTables(s.pool);
   for (const who of [host, speaker]) {
