@@ -9,6 +9,7 @@ import type { Logger } from '../core/logger.js';
 import type { NewTranscriptSegment } from '../engine/transcripts/transcript-store.js';
 import { resampleLinear, STT_SAMPLE_RATE } from '../models/audio/pcm.js';
 import type { SpeechRecognizer } from '../models/stt/speech-recognizer.js';
+import { mergeOverlappingTexts } from './transcript-merge.js';
 import { UtteranceChunker, validateChunking, type ChunkingOptions } from './utterance-chunker.js';
 
 export interface SegmentSink {
@@ -100,7 +101,7 @@ export class SpeakerTranscriber extends EventEmitter<TranscriberEvents> {
             const frame = event.frames[0];
             if (frame) {
               const piece = chunker.window(frameSamples(frame), event.probability);
-              if (piece) pieces.push(this.#transcribePiece(int16ToFloat32(piece), frame.sampleRate));
+              if (piece) pieces.push(this.#transcribePiece(int16ToFloat32(piece.samples), frame.sampleRate, piece.overlapsPrevious));
             }
           }
           progressed?.();
@@ -119,7 +120,8 @@ export class SpeakerTranscriber extends EventEmitter<TranscriberEvents> {
         let split: Split | undefined;
         if (chunker?.active) {
           const end = chunker.end(concatSamples(event.frames));
-          split = { pieces, tail: end.tail && end.tail.length > 0 ? int16ToFloat32(end.tail) : undefined };
+          const tail = end.tail && end.tail.length > 0 ? int16ToFloat32(end.tail) : undefined;
+          split = { pieces, tail: tail && { samples: tail, overlapsPrevious: end.tailOverlapsPrevious } };
           pieces = [];
         }
         if (pcm.samples.length === 0 || startWallMs === undefined) continue;
@@ -155,12 +157,12 @@ export class SpeakerTranscriber extends EventEmitter<TranscriberEvents> {
   }
 
   /** A piece cut while the speaker talks, transcribed at once; a failure is kept for the utterance to report. */
-  #transcribePiece(samples: Float32Array, sampleRate: number): Promise<PieceText> {
+  #transcribePiece(samples: Float32Array, sampleRate: number, overlapsPrevious: boolean): Promise<PieceText> {
     // Settled at once (then(ok, fail)): a piece's failure waits for its utterance's end without ever being unhandled.
     return Promise.resolve()
       .then(() => this.#o.recognizer.transcribe(toStt16k({ samples, sampleRate })))
       .then(
-        (r): PieceText => ({ text: r.text.trim() }),
+        (r): PieceText => ({ text: r.text.trim(), overlapsPrevious }),
         (err: unknown): PieceText => ({ error: asError(err) }),
       );
   }
@@ -168,13 +170,14 @@ export class SpeakerTranscriber extends EventEmitter<TranscriberEvents> {
   /** The utterance's text: decoded whole, or the pieces' texts (decoded while it was spoken) and the tail's. */
   async #recognize(pcm: { samples: Float32Array; sampleRate: number }, split: Split | undefined): Promise<string> {
     if (!split) return (await this.#o.recognizer.transcribe(toStt16k(pcm))).text.trim();
-    const all = [...split.pieces, ...(split.tail ? [this.#transcribePiece(split.tail, pcm.sampleRate)] : [])];
-    const texts: string[] = [];
+    const all = [...split.pieces, ...(split.tail ? [this.#transcribePiece(split.tail.samples, pcm.sampleRate, split.tail.overlapsPrevious)] : [])];
+    let text = '';
     for (const piece of await Promise.all(all)) {
       if ('error' in piece) throw piece.error;
-      texts.push(piece.text);
+      // A piece that starts before the previous one's forced cut repeats its last words: keep them once.
+      text = piece.overlapsPrevious ? mergeOverlappingTexts(text, piece.text) : [text, piece.text].filter((t) => t !== '').join(' ');
     }
-    return texts.filter((t) => t !== '').join(' ');
+    return text;
   }
 
   async #transcribeAndStore(pcm: { samples: Float32Array; sampleRate: number }, startedAt: Date, endedAt: Date, split?: Split): Promise<void> {
@@ -184,7 +187,7 @@ export class SpeakerTranscriber extends EventEmitter<TranscriberEvents> {
     let text: string;
     try {
       text = await this.#recognize(pcm, split);
-      if (split) log.debug({ room: roomId, speaker: speakerIdentity, ms, pieces: split.pieces.length, tailMs: split.tail ? Math.round((split.tail.length / pcm.sampleRate) * 1000) : 0 }, 'utterance transcribed in pieces');
+      if (split) log.debug({ room: roomId, speaker: speakerIdentity, ms, pieces: split.pieces.length, tailMs: split.tail ? Math.round((split.tail.samples.length / pcm.sampleRate) * 1000) : 0 }, 'utterance transcribed in pieces');
     } catch (err) {
       log.error({ err, room: roomId, speaker: speakerIdentity, ms }, 'utterance could not be transcribed; it is lost');
       this.#report('utterance_failed', { ...utterance, error: asError(err), stage: 'transcribe' });
@@ -227,12 +230,12 @@ export class SpeakerTranscriber extends EventEmitter<TranscriberEvents> {
   }
 }
 
-type PieceText = { text: string } | { error: Error };
+type PieceText = { text: string; overlapsPrevious: boolean } | { error: Error };
 
 /** An utterance transcribed in pieces: those cut while it was spoken, and what is left after the last cut. */
 interface Split {
   pieces: Promise<PieceText>[];
-  tail: Float32Array | undefined;
+  tail: { samples: Float32Array; overlapsPrevious: boolean } | undefined;
 }
 
 /** A mono frame's samples, copied (the plugin's frames are views into buffers it reuses). */

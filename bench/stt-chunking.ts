@@ -2,9 +2,10 @@
 // real Moonshine), on the real speech eval set (../shared/eval/speech) and on the flite sentences the latency bench
 // speaks. Per variant: word error rate (models/stt/wer.ts, as bench/stt.ts), how the VAD cut the clips (segments),
 // and how much audio is left to decode when an utterance ends (the tail; whole mode: the whole utterance) — what
-// sets the end-of-utterance latency. Variants: chunking on/off and the VAD's closing silence (600/400/300 ms).
+// sets the end-of-utterance latency. Variants: chunking off, the shipped default, and forced cuts (no quiet window for
+// N s) without and with overlap (the next piece starts before the cut; texts merged by agents/transcript-merge.ts).
 //
-//   node --import tsx bench/stt-chunking.ts [--eval-dir DIR] > bench/results/stt-chunking-2026-12-07.json
+//   node --import tsx bench/stt-chunking.ts [--eval-dir DIR] > bench/results/stt-chunking-2026-12-07-overlap.json
 //
 // Audio is fed faster than real time (no clock), so this measures words and work, not latency: the latency is
 // bench/moderation-stack.ts's, in the real stack.
@@ -77,12 +78,12 @@ interface Variant {
 
 const VARIANTS: Variant[] = [
   { name: 'whole, silence 600 ms (before)', chunking: false, minSilenceMs: 600 },
-  { name: 'chunked (default: max piece 10 s), silence 600 ms', chunking: DEFAULT_CHUNKING, minSilenceMs: 600 },
-  { name: 'chunked, max piece 6 s', chunking: { ...DEFAULT_CHUNKING, maxChunkMs: 6000 }, minSilenceMs: 600 },
-  { name: 'chunked, max piece 6 s, no single-dip cuts', chunking: { ...DEFAULT_CHUNKING, maxChunkMs: 6000, anyPauseAfterMs: 6000 }, minSilenceMs: 600 },
-  { name: 'chunked, min piece 3 s', chunking: { ...DEFAULT_CHUNKING, minChunkMs: 3000 }, minSilenceMs: 600 },
-  { name: 'whole, silence 400 ms', chunking: false, minSilenceMs: 400 },
-  { name: 'chunked, silence 400 ms', chunking: DEFAULT_CHUNKING, minSilenceMs: 400 },
+  { name: 'chunked, forced cut 5 s, overlap 1000 ms', chunking: { ...DEFAULT_CHUNKING, maxChunkMs: 5000, overlapMs: 1000 }, minSilenceMs: 600 },
+  { name: 'chunked (default: forced cut 10 s, no overlap)', chunking: DEFAULT_CHUNKING, minSilenceMs: 600 },
+  { name: 'chunked, forced cut 6 s, no overlap', chunking: { ...DEFAULT_CHUNKING, maxChunkMs: 6000, overlapMs: 0 }, minSilenceMs: 600 },
+  { name: 'chunked, forced cut 5 s, overlap 750 ms', chunking: { ...DEFAULT_CHUNKING, maxChunkMs: 5000, overlapMs: 750 }, minSilenceMs: 600 },
+  { name: 'chunked, forced cut 6 s, overlap 1000 ms', chunking: { ...DEFAULT_CHUNKING, maxChunkMs: 6000, overlapMs: 1000 }, minSilenceMs: 600 },
+  { name: 'chunked, forced cut 4 s, overlap 1000 ms', chunking: { ...DEFAULT_CHUNKING, maxChunkMs: 4000, overlapMs: 1000 }, minSilenceMs: 600 },
 ];
 
 initializeLogger({ pretty: false, level: 'fatal' });

@@ -57,3 +57,47 @@ test('an utterance transcribed in pieces gets the spoken words, no worse than wh
   t.true(errors(chunkedErr) <= errors(wholeErr) + 1, 'at most one word more wrong than whole-utterance decoding');
   t.true(chunkedErr.wer <= 0.15, `chunked WER ${chunkedErr.wer} against what was spoken`);
 });
+
+// flite reads this sentence without a pause a cut could use (8 s): only the forced cut splits it, inside a word, and
+// the next piece starts 1 s before that cut. The stored text must hold the overlap's words once, not twice.
+const NO_PAUSE = 'We are discussing hiring plans, interview loops and how to onboard senior engineers into remote teams.';
+
+test('a sentence without a pause is cut with overlap; the stored text has the shared words once', async (t) => {
+  t.timeout(8 * 60_000, 'model load and two passes on a loaded 2-core machine');
+  const config = loadConfig();
+  await ensureModel('moonshine-base-en', { modelsDir: config.dirs.models });
+  const recognizer = await createRecognizer(config);
+  t.teardown(() => recognizer.close());
+  const run = async (chunking: typeof DEFAULT_CHUNKING | false) => {
+    const decoded: number[] = [];
+    const texts: string[] = [];
+    const transcriber = new SpeakerTranscriber({
+      roomId: 'room',
+      speakerIdentity: 'speaker-1',
+      trackSid: 'TR_1',
+      vad: await sileroVad(),
+      recognizer: { id: recognizer.id, capabilities: recognizer.capabilities, close: async () => undefined, transcribe: (pcm, o) => (decoded.push(pcm.length), recognizer.transcribe(pcm, o)) },
+      sink: { append: async (s) => (texts.push(s.text), true) },
+      log: capturingLog().log,
+      chunking,
+    });
+    await withTimeout(transcriber.run(asStream(await spokenFrames([NO_PAUSE], 1.5))), 180_000, 'run() did not resolve');
+    return { texts, decoded };
+  };
+  const whole = await run(false);
+  const chunked = await run({ ...DEFAULT_CHUNKING, maxChunkMs: 5000, overlapMs: 1000 });
+  t.is(chunked.texts.length, 1, 'one segment');
+  t.true(chunked.decoded.length >= 2, `decoded in pieces (${chunked.decoded.length})`);
+  const sum = chunked.decoded.reduce((a, b) => a + b, 0);
+  // Without overlap the pieces add up to at most the utterance; with it, ~1 s more (less closing silence not decoded).
+  t.true(sum >= whole.decoded[0]! + 8000, `the pieces overlap: ${sum} samples decoded for an utterance of ${whole.decoded[0]}`);
+  const words = (s: string) => s.toLowerCase().replace(/[^a-z' ]/g, ' ').split(/\s+/).filter(Boolean);
+  const bigrams = (w: string[]) => w.slice(1).map((x, i) => `${w[i]} ${x}`);
+  const said = new Set(bigrams(words(NO_PAUSE)));
+  const heard = bigrams(words(chunked.texts[0]!)).filter((b) => said.has(b));
+  t.is(new Set(heard).size, heard.length, `no spoken word pair twice: ${chunked.texts[0]}`);
+  const err = wordErrorRate(NO_PAUSE, chunked.texts[0]!);
+  t.log(`whole:   ${whole.texts[0]}`);
+  t.log(`chunked: ${chunked.texts[0]} (WER ${err.wer.toFixed(3)})`);
+  t.true(err.wer <= 0.25, `WER ${err.wer} against what was spoken`);
+});

@@ -25,12 +25,12 @@ function play(script: Script, options: ChunkingOptions = DEFAULT_CHUNKING) {
   const head = Int16Array.from({ length: startSamples }, (_, i) => i % 32768);
   utterance.push(...head);
   chunker.start(head);
-  const pieces: { at: number; samples: Int16Array }[] = [];
+  const pieces: { at: number; samples: Int16Array; overlapsPrevious: boolean }[] = [];
   script.probabilities.forEach((p, i) => {
     const w = windowAt(utterance.length);
     utterance.push(...w);
     const piece = chunker.window(w, p);
-    if (piece) pieces.push({ at: i, samples: piece });
+    if (piece) pieces.push({ at: i, samples: piece.samples, overlapsPrevious: piece.overlapsPrevious });
   });
   const whole = Int16Array.from(utterance);
   const end = chunker.end(whole);
@@ -100,7 +100,7 @@ test('past anyPauseAfterMs a single quiet window is pause enough: the cut is in 
 test('speech without any pause is cut at maxChunkMs, at the quietest window of the last second', (t) => {
   const probabilities = windows(7000, 0.95);
   probabilities[Math.round(5500 / 32)] = 0.6; // a dip, not a pause
-  const options = { ...DEFAULT_CHUNKING, maxChunkMs: 6000 };
+  const options = { ...DEFAULT_CHUNKING, maxChunkMs: 6000, overlapMs: 0 };
   const { pieces, end, whole } = play({ probabilities, startSamples: 0 }, options);
   t.true(pieces.length >= 1);
   t.is(pieces[0]!.samples.length, (Math.round(5500 / 32) + 1) * WINDOW, 'cut right after the dip');
@@ -135,4 +135,61 @@ test('bad options are refused, naming the field', (t) => {
   t.throws(() => new UtteranceChunker({ ...DEFAULT_CHUNKING, pauseProbability: 0.8 }, RATE), { instanceOf: TypeError, message: /pauseProbability/ });
   t.throws(() => new UtteranceChunker({ ...DEFAULT_CHUNKING, speechProbability: 1 }, RATE), { instanceOf: TypeError, message: /speechProbability/ });
   t.throws(() => new UtteranceChunker(DEFAULT_CHUNKING, 0), { instanceOf: TypeError, message: /sampleRate/ });
+});
+
+test('a forced cut with overlap: the next piece starts overlapMs before the cut, and says so', (t) => {
+  const options = { ...DEFAULT_CHUNKING, maxChunkMs: 5000, overlapMs: 800 };
+  const probabilities = windows(8000, 0.95); // flite-like: no quiet window at all
+  const dip = Math.round(4500 / 32);
+  probabilities[dip] = 0.6; // the quietest window of the last second: the cut comes right after it
+  const { pieces, end, whole } = play({ probabilities, startSamples: 0 }, options);
+  t.is(pieces.length, 1);
+  const first = pieces[0]!;
+  t.false(first.overlapsPrevious, 'the first piece overlaps nothing');
+  const cutAt = first.samples.length;
+  t.is(cutAt, (dip + 1) * WINDOW, 'forced cut right after the dip');
+  t.deepEqual(first.samples, whole.subarray(0, cutAt));
+  t.truthy(end.tail);
+  t.true(end.tailOverlapsPrevious, 'the tail repeats the end of the piece');
+  const back = 800 * 16;
+  t.is(end.tail!.length, whole.length - (cutAt - back), 'the tail starts 800 ms before the cut');
+  t.deepEqual(end.tail, whole.subarray(cutAt - back), 'and runs to the end of the utterance');
+});
+
+test('with overlap, every piece after a forced cut overlaps the one before; pause cuts add none', (t) => {
+  const options = { ...DEFAULT_CHUNKING, maxChunkMs: 4000, overlapMs: 1000 };
+  // 9 s without a quiet window (two forced cuts), a pause (a pause cut), then more speech.
+  const probabilities = [...windows(9000, 0.95), ...windows(224, 0.05), ...windows(2000, 0.9)];
+  const { pieces, end, whole } = play({ probabilities, startSamples: 0 }, options);
+  t.true(pieces.length >= 3, `${pieces.length} pieces`);
+  t.deepEqual(pieces.map((p) => p.overlapsPrevious), pieces.map((_, i) => i > 0), 'all but the first start before the previous cut');
+  t.false(end.tailOverlapsPrevious, 'the last cut was in a pause');
+  // Each overlapping piece begins 1 s of audio before the previous one ended.
+  let covered = 0;
+  for (const p of pieces) {
+    const startAt = p.overlapsPrevious ? covered - 16_000 : covered;
+    t.deepEqual(p.samples, whole.subarray(startAt, startAt + p.samples.length));
+    covered = startAt + p.samples.length;
+  }
+  t.deepEqual(end.tail, whole.subarray(covered));
+});
+
+test('speech that ends in the overlap leaves nothing new to decode after a forced cut', (t) => {
+  const options = { ...DEFAULT_CHUNKING, maxChunkMs: 5000, overlapMs: 800 };
+  // The forced cut lands on the last speech window; only closing silence follows.
+  const { pieces, end } = play({ probabilities: [...windows(5024, 0.95), ...windows(96, 0.45), ...windows(608, 0.02)], startSamples: 0 }, options);
+  t.is(pieces.length, 2, 'the forced cut, then a cut in the closing silence');
+  t.is(end.tail, undefined);
+});
+
+test('no overlap (overlapMs 0): pieces meet at the forced cut, none overlaps', (t) => {
+  const { pieces, end, whole } = play({ probabilities: windows(8000, 0.95), startSamples: 0 }, { ...DEFAULT_CHUNKING, maxChunkMs: 5000, overlapMs: 0 });
+  t.false(pieces[0]!.overlapsPrevious);
+  t.false(end.tailOverlapsPrevious);
+  t.deepEqual(joined(pieces.map((p) => p.samples), end.tail), whole);
+});
+
+test('bad overlap is refused, naming the field', (t) => {
+  t.throws(() => new UtteranceChunker({ ...DEFAULT_CHUNKING, overlapMs: -1 }, RATE), { instanceOf: TypeError, message: /overlapMs/ });
+  t.throws(() => new UtteranceChunker({ ...DEFAULT_CHUNKING, overlapMs: DEFAULT_CHUNKING.minChunkMs }, RATE), { instanceOf: TypeError, message: /overlapMs/ });
 });
