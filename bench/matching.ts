@@ -1,7 +1,8 @@
 // Suggestions bench (JSON on stdout and in bench/results/matching-<date>.json):
 //  1. quality — bench/data/matching-scenarios-v1.jsonl (40 members in 20 pairs with a known good partner each,
 //     written for this bench): real embeddings from the local encoder, then every member's suggestions (top 5)
-//     through SuggestionService: share whose known partner is in their top 5; share of suggestions that are gated
+//     through SuggestionService: share whose known partner is in their top 5 (and among their 5 round candidates,
+//     with all three facet queries or the two goal-fit ones); share of suggestions that are gated
 //     (the candidate is matchable) and overlap ≥ 30 min.
 //  2. embedding throughput — profiles per second embedding the scenario profiles on one thread, and re-embedding
 //     them unchanged (sha256 reuse: nothing is encoded again).
@@ -17,7 +18,11 @@
 //     (the index's checksum of the rows must match, else it rebuilds).
 //
 //   node --import tsx bench/matching.ts [--members 10000] [--sample 200] [--out FILE] [--skip-quality]
-//        [--index-dir DIR] [--fanout N] [--rounds 1]
+//        [--index-dir DIR] [--fanout N] [--rounds 1] [--threads N] [--queries all|goals]
+//   --threads: the round's k-NN search threads (default: the round's own, min(4, cores)); --queries: its facet
+//   queries (the two goal-fit ones, the round's default, or all three); --time-aware false: candidates not cut by shared free time.
+//   --variants '[{"name":"a","threads":1,"queries":"all","timeAware":false,"fanout":10},…]': one dry-run
+//   round per variant over the same setup (instead of --rounds).
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,7 +35,8 @@ import { sharedProfileEmbedder, EMBEDDING_DIM, MATCHING_EMBEDDING_MODEL } from '
 import { EmbeddingService } from '../engine/matching/embedding-service.js';
 import { MatchingProfileService } from '../engine/matching/matching-profile-service.js';
 import { NotificationService } from '../engine/matching/notification-service.js';
-import { RoundService } from '../engine/matching/round-service.js';
+import { RoundService, type RoundOptions } from '../engine/matching/round-service.js';
+import { ALL_FACET_QUERIES, GOAL_FACET_QUERIES } from '../engine/matching/round-candidates.js';
 import { SuggestionService } from '../engine/matching/suggestion-service.js';
 import { MatchingVectorIndex } from '../engine/matching/vector-index.js';
 import { inTransaction } from '../db/queryable.js';
@@ -49,6 +55,10 @@ const { values } = parseArgs({
     'skip-quality': { type: 'boolean', default: false },
     'index-dir': { type: 'string' },
     fanout: { type: 'string' },
+    threads: { type: 'string' },
+    queries: { type: 'string', default: 'goals' },
+    'time-aware': { type: 'string', default: 'true' },
+    variants: { type: 'string' },
     rounds: { type: 'string', default: '1' },
   },
 });
@@ -87,6 +97,31 @@ async function services(db: Database, index: MatchingVectorIndex) {
 }
 
 const INSERT_BATCH = 5000;
+
+if (values.queries !== 'all' && values.queries !== 'goals') throw new Error('--queries must be all or goals');
+interface Variant {
+  name: string;
+  threads?: number;
+  queries?: 'all' | 'goals';
+  timeAware?: boolean;
+  fanout?: number;
+}
+const variants: Variant[] = values.variants
+  ? (JSON.parse(values.variants) as Variant[])
+  : Array.from({ length: Number(values.rounds) }, () => ({
+      name: 'default',
+      ...(values.threads ? { threads: Number(values.threads) } : {}),
+      queries: values.queries as 'all' | 'goals',
+      timeAware: values['time-aware'] !== 'false',
+      ...(values.fanout ? { fanout: Number(values.fanout) } : {}),
+    }));
+const roundOptsOf = (v: Variant): RoundOptions => ({
+  dryRun: true,
+  ...(v.fanout ? { fanout: v.fanout } : {}),
+  ...(v.threads ? { searchThreads: v.threads } : {}),
+  facetQueries: v.queries === 'all' ? ALL_FACET_QUERIES : GOAL_FACET_QUERIES,
+  timeAwareCandidates: v.timeAware !== false,
+});
 
 /** A v4-shaped uuid from the seeded generator (the same run gives the same ids: a persisted index stays valid). */
 function seededUuid(rand: () => number): string {
@@ -150,9 +185,19 @@ async function quality() {
       if (common.length > 0) overlapping++;
     }
   }
+  // The round's candidate graph on the same members: share whose known partner is among their k = 5 round
+  // candidates (fanout 10), with all three facet queries and with the two goal-fit ones only.
+  const table = await s.embeddings.vectorTable(scenarios.map((x) => idOf.get(x.id)!));
+  const roundCandidatesTop5: Record<string, number> = {};
+  for (const [name, queries] of [['all', ALL_FACET_QUERIES], ['goals', GOAL_FACET_QUERIES]] as const) {
+    const lists = await s.embeddings.roundCandidates(table, 5, { fanout: 10, queries, threads: 1 });
+    const found = scenarios.filter((x) => lists.get(idOf.get(x.id)!)!.includes(idOf.get(x.partner)!)).length;
+    roundCandidatesTop5[name] = Math.round((found / scenarios.length) * 1000) / 1000;
+  }
   await s.profiles.close();
   await db.close();
   return {
+    roundCandidatesTop5,
     scenarioSet: 'bench/data/matching-scenarios-v1.jsonl',
     members: scenarios.length,
     partnerInTop5: Math.round((hits / scenarios.length) * 1000) / 1000,
@@ -231,17 +276,16 @@ async function scale() {
     steady.push(performance.now() - t0);
   }
   log(`suggestions: first p95 ${pct(first, 95)} ms, steady p95 ${pct(steady, 95)} ms`);
-  // The 2-core machine is shared: the load average says how much of the wall time was waiting for a core.
-  const loadAvg = os.loadavg().map((x) => Math.round(x * 100) / 100);
-  const rounds: { ms: number; cpuMs: number; method: string; groups: number; noPartner: number; timings: object; stats: object }[] = [];
-  for (let r = 0; r < Number(values.rounds); r++) {
+  const rounds: object[] = [];
+  for (const v of variants) {
+    const load = os.loadavg().map((x) => Math.round(x * 100) / 100);
     t = performance.now();
-    const cpu0 = process.cpuUsage();
-    const round = await s.rounds.run({ dryRun: true, ...(values.fanout ? { fanout: Number(values.fanout) } : {}) });
+    const cpu0 = process.cpuUsage(); // the whole process: the search workers' CPU included
+    const round = await s.rounds.run(roundOptsOf(v));
     const cpu = process.cpuUsage(cpu0);
     const roundMs = performance.now() - t;
-    rounds.push({ ms: Math.round(roundMs), cpuMs: Math.round((cpu.user + cpu.system) / 1000), method: round.method, groups: round.groups.length, noPartner: round.noPartner.length, timings: round.timings, stats: round.stats });
-    log(`round: ${Math.round(roundMs)} ms ${JSON.stringify(round.timings)}, ${round.groups.length} groups, ${round.noPartner.length} without a partner`);
+    rounds.push({ variant: v, ms: Math.round(roundMs), cpuMs: Math.round((cpu.user + cpu.system) / 1000), method: round.method, groups: round.groups.length, noPartner: round.noPartner.length, timings: round.timings, stats: round.stats, load, loadAfter: os.loadavg().map((x) => Math.round(x * 100) / 100) });
+    log(`round ${v.name}: ${Math.round(roundMs)} ms (cpu ${Math.round((cpu.user + cpu.system) / 1000)} ms) ${JSON.stringify(round.timings)}, ${round.groups.length} groups, ${round.noPartner.length} without a partner`);
   }
   await index.close();
   await s.profiles.close();
@@ -256,8 +300,8 @@ async function scale() {
       firstReadMs: { p50: pct(first, 50), p95: pct(first, 95), max: pct(first, 100) },
       steadyReadMs: { p50: pct(steady, 50), p95: pct(steady, 95), max: pct(steady, 100) },
     },
-    round: { ...rounds[0]!, fanout: values.fanout ? Number(values.fanout) : 'default (= neighbours, 10)', load: loadAvg },
-    ...(rounds.length > 1 ? { repeatRounds: rounds.slice(1) } : {}),
+    // The 2-core machine is shared: the load average (before, after) says how much of the wall time was waiting.
+    rounds,
   };
 }
 

@@ -16,6 +16,7 @@ import type pg from 'pg';
 import type { Logger } from '../../core/logger.js';
 import { inTransaction } from '../../db/queryable.js';
 import { dot, EMBEDDING_FACETS, facetTexts, textSha256, type EmbeddingFacet, type ProfileEmbedder, type ProfileTexts } from './embedder.js';
+import { ALL_FACET_QUERIES, candidateRowsOf, parallelCandidateRows, type FacetQuery } from './round-candidates.js';
 import { parseVectorLiteral, toVectorLiteral, type MatchingVectorIndex } from './vector-index.js';
 
 export interface EmbeddingServiceOptions {
@@ -57,6 +58,17 @@ export interface CandidateOptions {
 }
 
 export type MemberVectors = Partial<Record<EmbeddingFacet, Float32Array>>;
+
+export interface RoundCandidateOptions {
+  /** Neighbours per facet query (default k). */
+  fanout?: number;
+  /** The facet queries (default ALL_FACET_QUERIES). */
+  queries?: readonly FacetQuery[];
+  /** Threads for the searches (default 1: this one). */
+  threads?: number;
+  /** Rows a and b could pair at all (e.g. they share free time): the k are the best compatible ones when any is. */
+  compatible?: (a: number, b: number) => boolean;
+}
 
 export class EmbeddingService {
   readonly #db: pg.Pool;
@@ -229,41 +241,38 @@ export class EmbeddingService {
 
   /**
    * k partners per member of `table`, among the table's members only (a round pairs no one else): for each member
-   * the three facet queries of `candidates` with `fanout` neighbours each (ef = fanout), the union scored from the
-   * table and cut to the k best by embeddingScore. The lists are what matcher/rounds.ts reads as `candidates`.
-   * A lower fanout than the suggestion path (k vs 50): a round only needs a good candidate graph. Measured at 100k
-   * members: fanout 10 gave 2 % more eligible pairs and fewer loners than 20, in 77 s of CPU instead of 98 s
-   * (bench/results/matching-2026-12-07-100k*.json).
+   * the facet queries (default all three of `candidates`) with `fanout` neighbours each (ef = fanout), the union
+   * scored from the table and cut to the k best by embeddingScore. The lists are what matcher/rounds.ts reads as
+   * `candidates`. A lower fanout than the suggestion path (k vs 50): a round only needs a good candidate graph.
+   * Measured at 100k members: fanout 10 gave 2 % more eligible pairs and fewer loners than 20, in 77 s of CPU
+   * instead of 98 s (bench/results/matching-2026-12-07-100k*.json). With `threads` > 1 the searches run on that
+   * many threads (round-candidates.ts; same lists), which is what brings a 100k round under a minute on 2 cores.
    */
-  roundCandidates(table: VectorTable, k: number, opts: { fanout?: number } = {}): Map<string, string[]> {
+  async roundCandidates(table: VectorTable, k: number, opts: RoundCandidateOptions = {}): Promise<Map<string, string[]>> {
     if (!Number.isInteger(k) || k < 1) throw new TypeError('k must be a positive integer');
     const fanout = opts.fanout ?? k;
     if (!Number.isInteger(fanout) || fanout < k) throw new TypeError('fanout must be an integer of at least k');
-    const queries: [EmbeddingFacet, EmbeddingFacet][] = [
-      ['seeks', 'offers'],
-      ['offers', 'seeks'],
-      ['experience', 'experience'],
-    ];
+    const threads = opts.threads ?? 1;
+    if (!Number.isInteger(threads) || threads < 1) throw new TypeError('threads must be a positive integer');
+    const queries = opts.queries ?? ALL_FACET_QUERIES;
+    // Time-aware: the whole scored union is kept, so the cut to k can skip pairs that could never meet.
+    const keep = opts.compatible ? queries.length * fanout : k;
+    const o = { keep, fanout, queries, threads };
+    const searchHere = (from: number, to: number) =>
+      candidateRowsOf(table, from, to, o, (theirs, v, r) => {
+        const self = new Set([table.ids[r]!]);
+        return this.#index.nearest(theirs, v, fanout, { exclude: self, ef: fanout }).map((n) => table.rowOf.get(n.memberId) ?? -1);
+      });
+    const rows = await parallelCandidateRows(this.#index, table, o, searchHere);
     const out = new Map<string, string[]>();
-    const found = new Set<number>();
     for (let r = 0; r < table.ids.length; r++) {
-      const id = table.ids[r]!;
-      const self = new Set([id]);
-      found.clear();
-      for (const [mine, theirs] of queries) {
-        const v = table.vector(mine, r);
-        if (!v) continue;
-        for (const n of this.#index.nearest(theirs, v, fanout, { exclude: self, ef: fanout })) {
-          const other = table.rowOf.get(n.memberId);
-          if (other !== undefined) found.add(other);
-        }
-      }
-      const scored: { row: number; s: number }[] = [];
-      for (const other of found) scored.push({ row: other, s: table.embeddingScore(r, other) });
-      scored.sort((x, y) => y.s - x.s || x.row - y.row);
+      const union: number[] = [];
+      for (let i = r * keep; i < (r + 1) * keep && rows[i]! >= 0; i++) union.push(rows[i]!);
+      const fit = opts.compatible ? union.filter((c) => opts.compatible!(r, c)) : union;
+      // No one compatible: the plain list, so the round's report still says why this member has no partner.
       out.set(
-        id,
-        scored.slice(0, k).map((x) => table.ids[x.row]!),
+        table.ids[r]!,
+        (fit.length > 0 ? fit : union).slice(0, k).map((c) => table.ids[c]!),
       );
     }
     return out;

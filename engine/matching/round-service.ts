@@ -8,16 +8,18 @@
 // (paired_at), so the next rounds — and suggestions — leave them alone for recentWeeks.
 // Every round, dry or not, is recorded in match_rounds with its report.
 import { randomUUID } from 'node:crypto';
+import os from 'node:os';
 import type pg from 'pg';
 import type { Logger } from '../../core/logger.js';
 import { inTransaction } from '../../db/queryable.js';
-import { describeInZone } from '../../matcher/availability.js';
+import { describeInZone, expandWindows } from '../../matcher/availability.js';
 import { checkExclusion, DEFAULT_RECENT_WEEKS } from '../../matcher/exclusions.js';
-import type { UtcInterval } from '../../matcher/interval.js';
+import { atLeastMinutes, intersectIntervals, type UtcInterval } from '../../matcher/interval.js';
 import { explainPair, scorePair } from '../../matcher/ranking.js';
 import { runRound, type RoundMember } from '../../matcher/rounds.js';
 import type { EmbeddingService } from './embedding-service.js';
 import type { MatchingMember } from './matching-profile-service.js';
+import { GOAL_FACET_QUERIES, type FacetQuery } from './round-candidates.js';
 import { loadExclusionFacts, pairKey } from './pair-facts.js';
 import { signalsOf, toMatchProfile, type SuggestionService } from './suggestion-service.js';
 
@@ -46,6 +48,15 @@ export interface RoundOptions {
   neighbours?: number;
   /** Neighbours fetched per facet query for those candidates (default = neighbours; EmbeddingService.roundCandidates). */
   fanout?: number;
+  /**
+   * The facet queries of that search (default the two goal-fit ones: at 100k a third less search time, and the
+   * scenario set's partners stay in everyone's 5 candidates — bench/results/matching-2026-12-07-quality-*.json).
+   */
+  facetQueries?: readonly FacetQuery[];
+  /** Threads for that search (default: the machine's available parallelism, at most 4; round-candidates.ts). */
+  searchThreads?: number;
+  /** Cut each member's candidates to those sharing free time with them (when any do; default true). */
+  timeAwareCandidates?: boolean;
   recentWeeks?: number;
 }
 
@@ -114,7 +125,16 @@ export class RoundService {
     const table = await this.#o.embeddings.vectorTable(members.map((m) => m.memberId));
     const tVectors = performance.now();
     const allPairsLimit = 1000;
-    const candidates = members.length > allPairsLimit ? this.#o.embeddings.roundCandidates(table, opts.neighbours ?? 10, opts.fanout === undefined ? {} : { fanout: opts.fanout }) : undefined;
+    const span = { from: now, to: now + (opts.spanDays ?? 7) * DAY_MS, minOverlap: opts.minOverlapMinutes ?? 30 };
+    const candidates =
+      members.length > allPairsLimit
+        ? await this.#o.embeddings.roundCandidates(table, opts.neighbours ?? 10, {
+            ...(opts.fanout === undefined ? {} : { fanout: opts.fanout }),
+            queries: opts.facetQueries ?? GOAL_FACET_QUERIES,
+            threads: opts.searchThreads ?? Math.min(4, os.availableParallelism()),
+            ...(opts.timeAwareCandidates === false ? {} : { compatible: shareFreeTime(members, span) }),
+          })
+        : undefined;
     const tCandidates = performance.now();
     const recentWeeks = opts.recentWeeks ?? DEFAULT_RECENT_WEEKS;
     const facts = await loadExclusionFacts(this.#o.pool, 'all', now, { historySince: now - recentWeeks * WEEK_MS });
@@ -125,9 +145,9 @@ export class RoundService {
     const row = (id: string) => table.rowOf.get(id.toLowerCase())!;
     const signals = (a: string, b: string, overlap: readonly UtcInterval[]) => signalsOf(table.scores(row(a), row(b)), overlap);
     const result = runRound<MatchingMember, Explained>(roundMembers, {
-      fromUtc: now,
-      toUtc: now + (opts.spanDays ?? 7) * DAY_MS,
-      minOverlapMinutes: opts.minOverlapMinutes ?? 30,
+      fromUtc: span.from,
+      toUtc: span.to,
+      minOverlapMinutes: span.minOverlap,
       allPairsLimit,
       ...(candidates ? { candidates } : {}),
       // Most members have no fact at all (no block, history, case or restriction): nothing can exclude such a pair.
@@ -215,6 +235,38 @@ export class RoundService {
     this.#o.log?.info({ roundId, dryRun: opts.dryRun, members: report.members, groups: groups.length, noPartner: report.noPartner.length }, 'matching round');
     return report;
   }
+}
+
+/**
+ * Whether members[a] and members[b] share at least minOverlap minutes of free time in the span (the test runRound
+ * applies to a pair): for cutting k-NN candidates to pairs that could meet. Members share a few schedules (zone +
+ * availability), so the windows are expanded once per schedule and each pair of schedules is decided once.
+ */
+function shareFreeTime(members: readonly MatchingMember[], span: { from: number; to: number; minOverlap: number }): (a: number, b: number) => boolean {
+  const scheduleOf = new Map<string, number>();
+  const windows: UtcInterval[][] = [];
+  const schedule = members.map((m) => {
+    const key = `${m.timeZone}|${JSON.stringify(m.availability)}`;
+    let s = scheduleOf.get(key);
+    if (s === undefined) {
+      s = windows.length;
+      scheduleOf.set(key, s);
+      windows.push(expandWindows(m.availability!, m.timeZone!, span.from, span.to));
+    }
+    return s;
+  });
+  const decided = new Map<number, boolean>();
+  return (a, b) => {
+    const sa = schedule[a]!;
+    const sb = schedule[b]!;
+    const key = Math.min(sa, sb) * windows.length + Math.max(sa, sb);
+    let fit = decided.get(key);
+    if (fit === undefined) {
+      fit = atLeastMinutes(intersectIntervals(windows[sa]!, windows[sb]!), span.minOverlap).length > 0;
+      decided.set(key, fit);
+    }
+    return fit;
+  };
 }
 
 /** The report as plain text for the CLI. */

@@ -138,7 +138,8 @@ function canonicalId(memberId: string): string {
   return id;
 }
 
-function asVector(v: ArrayLike<number>, dim: number): number[] {
+/** A query vector as hnswlib takes it: a plain array, L2-normalised (exported for the round's search workers). */
+export function asVector(v: ArrayLike<number>, dim: number): number[] {
   if (!v || v.length !== dim) throw new TypeError(`vector must have ${dim} dimensions, got ${v?.length}`);
   let n = 0;
   for (let i = 0; i < dim; i++) {
@@ -435,6 +436,32 @@ export class MatchingVectorIndex {
       this.#release(done);
     }
     return { matrix, present };
+  }
+
+  /**
+   * Every facet's graph written to `dir` (hnswlib's own files) for read-only searches elsewhere — the round's search
+   * workers (round-candidates.ts) load them, since an hnswlib graph cannot be shared across threads. With each file,
+   * the member of every label (null for a deleted slot). Held like a persist, so the files and labels agree.
+   */
+  async graphSnapshot(dir: string): Promise<Record<EmbeddingFacet, { file: string; count: number; memberOfLabel: (string | null)[] }>> {
+    while (this.#persisting) await this.#persisting;
+    this.#held = [];
+    let done!: () => void;
+    this.#persisting = new Promise<void>((resolve) => (done = resolve));
+    try {
+      const out = {} as Record<EmbeddingFacet, { file: string; count: number; memberOfLabel: (string | null)[] }>;
+      for (const facet of EMBEDDING_FACETS) {
+        const f = this.#facet(facet);
+        const file = path.join(dir, `${facet}.hnsw`);
+        const memberOfLabel = new Array<string | null>(f.nextLabel).fill(null);
+        for (const [label, e] of f.entryOf) memberOfLabel[label] = e.memberId;
+        if (f.size > 0) await f.hnsw.writeIndex(file);
+        out[facet] = { file, count: f.size, memberOfLabel };
+      }
+      return out;
+    } finally {
+      this.#release(done);
+    }
   }
 
   /** Ends a hold taken by vectorMatrix: the changes that waited are applied. */

@@ -7,7 +7,9 @@
 //  - a dry-run round over more than the all-pairs limit (k-NN candidates): everyone matchable is placed exactly once,
 //    no pair the database excludes (block either way, recent pair, declined pair, open case) is formed although the
 //    excluded members are each other's nearest neighbours, an old pair may meet again, and nothing but the round's
-//    record is written.
+//    record is written;
+//  - the k-NN candidate search split over worker threads gives exactly the single-thread lists; time-aware lists
+//    hold only members who share free time (by overlap()) when any candidate does.
 import test from 'ava';
 import { loadConfig } from '../../core/config.js';
 import { mulberry32 } from '../../core/random.js';
@@ -22,6 +24,7 @@ import { MatchingVectorIndex, toVectorLiteral } from '../../engine/matching/vect
 import { SanctionStore } from '../../engine/sanctions/sanction-store.js';
 import { SocialService } from '../../engine/social/index.js';
 import { createTestDatabase } from '../support/database.js';
+import { overlap } from '../../matcher/availability.js';
 
 const config = loadConfig();
 const N = 1100; // above the round's all-pairs limit (1,000): candidates come from the index
@@ -217,11 +220,47 @@ test.serial('the bulk vector matrix equals getPoint for every member, also after
   t.true(await index.isConsistent());
 });
 
+test.serial('time-aware candidates: each list keeps the members who share free time (checked by overlap()), on any thread', async (t) => {
+  const members = await profiles.allMatchable();
+  const table = await embeddings.vectorTable(members.map((m) => m.memberId));
+  const from = Date.now();
+  const to = from + WEEK_MS;
+  const decided = new Map<string, boolean>();
+  const meet = (a: number, b: number) => {
+    const [x, y] = [members[a]!, members[b]!];
+    const key = `${x.timeZone}${JSON.stringify(x.availability)}|${y.timeZone}${JSON.stringify(y.availability)}`;
+    if (!decided.has(key)) decided.set(key, overlap({ zone: x.timeZone!, availability: x.availability! }, { zone: y.timeZone!, availability: y.availability! }, from, to, { minMinutes: 30 }).length > 0);
+    return decided.get(key)!;
+  };
+  const plain = await embeddings.roundCandidates(table, 10, { threads: 1 });
+  const timeAware = await embeddings.roundCandidates(table, 10, { threads: 1, compatible: meet });
+  t.deepEqual([...(await embeddings.roundCandidates(table, 10, { threads: 2, compatible: meet }))], [...timeAware]);
+  let meetingPlain = 0;
+  let meetingTimeAware = 0;
+  for (const [id, list] of timeAware) {
+    const r = table.rowOf.get(id)!;
+    const rows = list.map((x) => table.rowOf.get(x)!);
+    const plainRows = plain.get(id)!.map((x) => table.rowOf.get(x)!);
+    meetingPlain += plainRows.filter((c) => meet(r, c)).length;
+    meetingTimeAware += rows.filter((c) => meet(r, c)).length;
+    t.false(list.includes(id));
+    // Everyone in the list can meet the member — unless no one searched could (then it is the plain list).
+    if (!rows.every((c) => meet(r, c))) t.deepEqual(list, plain.get(id));
+  }
+  // Zones and hours that never meet are in the population: the cut must have replaced some candidates.
+  t.true(meetingTimeAware > meetingPlain, `${meetingTimeAware} vs ${meetingPlain} candidates sharing free time`);
+});
+
 test.serial('a dry-run round over k-NN candidates places everyone once and forms no excluded pair', async (t) => {
   const matchable = (await profiles.allMatchable()).map((m) => m.memberId);
   // The twins are each other's first candidate: only the exclusions can keep them apart.
   const table = await embeddings.vectorTable(matchable);
-  const lists = embeddings.roundCandidates(table, 10);
+  const lists = await embeddings.roundCandidates(table, 10, { threads: 1 });
+  // The search split over threads (a worker on a snapshot of the graphs, with deleted slots and members outside the
+  // round in it) gives the very lists of the in-process search.
+  const threaded = await embeddings.roundCandidates(table, 10, { threads: 2 });
+  t.deepEqual([...threaded], [...lists]);
+  t.true([...lists.values()].every((l) => l.length === 10));
   for (const [a, b] of [seeded.blocked, seeded.recent, seeded.declined, seeded.old]) t.is(lists.get(a)![0], b);
   for (const [id, list] of lists) {
     t.false(list.includes(id));
