@@ -11,6 +11,8 @@ import { toHttpUrl } from '../../engine/gateway/livekit-gateway.js';
 import { SpeakingParticipant } from '../support/speaking-participant.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
 import { synthesizeSpeech } from '../support/tts.js';
+import { eventually } from './livekit-redis-fixture.js';
+import { storedSegments, type StoredSegment as Segment } from './stored-segments.js';
 
 // Distinct content words per sentence, so each stored segment maps to the one sentence it transcribes.
 const SENTENCES = [
@@ -52,27 +54,7 @@ test.after.always(async () => {
   await dispose();
 });
 
-interface Segment {
-  id: string;
-  text: string;
-  started_at: Date;
-  ended_at: Date;
-}
-
-async function segments(roomId: string): Promise<Segment[]> {
-  const { rows } = await env.stack.database.pool.query<Segment>('SELECT id::text, text, started_at, ended_at FROM transcript_segments WHERE room_id = $1 ORDER BY started_at, id', [roomId]);
-  return rows;
-}
-
-async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+const segments = (roomId: string): Promise<Segment[]> => storedSegments(env.stack.database.pool, roomId);
 
 const words = (s: string) => new Set(s.toLowerCase().replace(/[^a-z ]/g, ' ').split(/\s+/).filter((w) => w.length >= 4));
 
@@ -125,7 +107,7 @@ test.serial('SIGTERM drains a worker: the room is handed to another worker with 
     lastSentence = 0;
   });
 
-  await waitFor('a first segment from the first agent', 90_000, async () => ((await segments(roomId)).length > 0 ? true : undefined));
+  await eventually('a first segment from the first agent', 90_000, async () => ((await segments(roomId)).length > 0 ? true : undefined));
 
   // Which worker holds the room: LiveKit's record of the running job.
   const running = (await lkDispatch.listDispatch(lkRoom)).flatMap((d) => d.state?.jobs ?? []).filter((j) => j.state?.status === 1);
@@ -162,7 +144,7 @@ test.serial('SIGTERM drains a worker: the room is handed to another worker with 
   lastSentence = Math.min(SENTENCES.length, played + 1 + AFTER_EXIT);
   await talking;
   const expected = SENTENCES.slice(0, played);
-  await waitFor('the last sentence stored', 90_000, async () => ((await segments(roomId)).some((s) => sentenceOf(s.text)?.index === played - 1) ? true : undefined));
+  await eventually('the last sentence stored', 90_000, async () => ((await segments(roomId)).some((s) => sentenceOf(s.text)?.index === played - 1) ? true : undefined));
   await new Promise((r) => setTimeout(r, 2000));
   sampling = false;
   await sampler;
@@ -247,7 +229,7 @@ test.serial('SIGTERM with no other worker: the agent keeps serving its room unti
     await speaker.speak(pcm);
     await speaker.silence(PAUSE_S);
   }
-  const heard = await waitFor('both sentences stored during the drain', 60_000, async () => {
+  const heard = await eventually('both sentences stored during the drain', 60_000, async () => {
     const s = await segments(roomId);
     return s.some((x) => /budget|quarter|finance/i.test(x.text)) && s.some((x) => /volunteer|community|lisbon|meetup/i.test(x.text)) ? s : undefined;
   });

@@ -10,6 +10,8 @@ import { toHttpUrl } from '../../engine/gateway/livekit-gateway.js';
 import { SpeakingParticipant } from '../support/speaking-participant.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
 import { synthesizeSpeech } from '../support/tts.js';
+import { eventually } from './livekit-redis-fixture.js';
+import { storedSegments, type StoredSegment as Segment } from './stored-segments.js';
 
 const BEFORE = 'Welcome to the roundtable. Today we talk about hiring senior engineers for remote teams.';
 /** Said while the worker is killed (the issue's fault: kill -9 while a speaker talks). */
@@ -30,26 +32,7 @@ test.after.always(async () => {
   await dispose();
 });
 
-interface Segment {
-  id: string;
-  text: string;
-  started_at: Date;
-}
-
-async function segments(roomId: string): Promise<Segment[]> {
-  const { rows } = await env.stack.database.pool.query<Segment>('SELECT id::text, text, started_at FROM transcript_segments WHERE room_id = $1 ORDER BY started_at, id', [roomId]);
-  return rows;
-}
-
-async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+const segments = (roomId: string): Promise<Segment[]> => storedSegments(env.stack.database.pool, roomId);
 
 test('kill -9 of the worker holding a room: a new agent joins, stored segments stay, transcription resumes, no duplicates', async (t) => {
   t.timeout(300_000);
@@ -75,7 +58,7 @@ test('kill -9 of the worker holding a room: a new agent joins, stored segments s
   await speaker.silence(0.5);
   await speaker.speak(await synthesizeSpeech(BEFORE));
   await speaker.silence(1.5);
-  const before = await waitFor('a segment before the kill', 90_000, async () => {
+  const before = await eventually('a segment before the kill', 90_000, async () => {
     const s = await segments(roomId);
     return s.length > 0 ? s : undefined;
   });
@@ -105,7 +88,7 @@ test('kill -9 of the worker holding a room: a new agent joins, stored segments s
   const killedAt = Date.now();
   holder!.kill('SIGKILL');
 
-  const newAgent = await waitFor('a new agent in the room', 120_000, async () => {
+  const newAgent = await eventually('a new agent in the room', 120_000, async () => {
     const jobs = (await lkDispatch.listDispatch(lkRoom)).flatMap((d) => d.state?.jobs ?? []);
     const present = new Set((await lkRooms.listParticipants(lkRoom)).map((p) => p.identity));
     const fresh = jobs.find((j) => j.id !== oldJob.id && j.state?.status === 1 && present.has(j.state.participantIdentity));
@@ -123,7 +106,7 @@ test('kill -9 of the worker holding a room: a new agent joins, stored segments s
   await speaker.speak(await synthesizeSpeech(AFTER));
   await speaker.silence(1.5);
   const lastBefore = Math.max(...stored.map((s) => s.started_at.getTime()));
-  await waitFor('a segment after the kill', 90_000, async () => {
+  await eventually('a segment after the kill', 90_000, async () => {
     const s = await segments(roomId);
     return s.some((x) => x.started_at.getTime() > lastBefore && /salar|equity|interview/i.test(x.text)) ? s : undefined;
   });

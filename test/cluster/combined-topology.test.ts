@@ -21,6 +21,7 @@ import { synthesizeSpeech } from '../support/tts.js';
 import { type ApiProcess, type EventStream, openEventStream, until } from './api-process.js';
 import { agentInRoom, createRoomOnNode, eventually } from './livekit-redis-fixture.js';
 import { startTopology, type Topology } from './topology.js';
+import { storedSegments, type StoredSegment as Segment } from './stored-segments.js';
 
 /** The issue's target. These workers are not children of an API process, so no one tells agent supervision the
  * worker died: the killed worker's job process notices its IPC channel close and leaves the room at once
@@ -47,12 +48,6 @@ interface LiveRoom {
   lkRoom: string;
   host: Member;
   hostRtc: SpeakingParticipant;
-}
-
-interface Segment {
-  id: string;
-  text: string;
-  started_at: Date;
 }
 
 let topo: Topology;
@@ -113,10 +108,7 @@ async function command(client: ApiClient, path: string): Promise<void> {
   if (res.status !== 200 && res.status !== 202) throw new Error(`${path}: ${res.status} ${JSON.stringify(res.body)}`);
 }
 
-async function segments(roomId: string): Promise<Segment[]> {
-  const { rows } = await topo.db.pool.query<Segment>('SELECT id::text, text, started_at FROM transcript_segments WHERE room_id = $1 ORDER BY started_at, id', [roomId]);
-  return rows;
-}
+const segments = (roomId: string): Promise<Segment[]> => storedSegments(topo.db.pool, roomId);
 
 /** The room's segments once no new one landed for 3 s (a sentence's trailing segment included). */
 async function settledSegments(roomId: string): Promise<Segment[]> {

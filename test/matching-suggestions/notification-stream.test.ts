@@ -9,6 +9,7 @@ import { NotificationService } from '../../engine/matching/notification-service.
 import { RoomEventBus } from '../../engine/room-events/index.js';
 import { quietLog } from '../support/database.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
+import { openSseStream } from '../stage-api/_sse.js';
 
 let env: TestStack;
 let other: Database;
@@ -24,12 +25,6 @@ test.after.always(async () => {
   await other?.close();
   await env?.stop();
 });
-
-interface SseEvent {
-  event: string;
-  id?: string;
-  data: any;
-}
 
 async function until<T>(probe: () => T | undefined, what: string, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -50,38 +45,16 @@ async function member(name: string): Promise<{ memberId: string; token: string }
 
 /** Opens the stream as a client would and parses events as they arrive. */
 async function openStream(token: string | undefined, headers: Record<string, string> = {}) {
-  const abort = new AbortController();
-  const res = await fetch(`${env.api.baseUrl}/v1/me/notifications/events`, {
-    headers: { accept: 'text/event-stream', ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
-    signal: abort.signal,
+  const stream = await openSseStream(`${env.api.baseUrl}/v1/me/notifications/events`, {
+    accept: 'text/event-stream',
+    ...(token ? { authorization: `Bearer ${token}` } : {}),
+    ...headers,
   });
-  const events: SseEvent[] = [];
-  let ended = false;
-  const reading = (async () => {
-    if (!res.body || !res.headers.get('content-type')?.startsWith('text/event-stream')) return;
-    const decoder = new TextDecoder();
-    let buffer = '';
-    try {
-      for await (const chunk of res.body) {
-        buffer += decoder.decode(chunk as Uint8Array, { stream: true });
-        let cut: number;
-        while ((cut = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, cut);
-          buffer = buffer.slice(cut + 2);
-          const fields = Object.fromEntries(block.split('\n').filter((l) => !l.startsWith(':')).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 2)]));
-          if (fields.event) events.push({ event: fields.event, id: fields.id, data: JSON.parse(fields.data ?? 'null') });
-        }
-      }
-      ended = true;
-    } catch {
-      // aborted by the test
-    }
-  })();
   const close = async () => {
-    abort.abort();
-    await reading;
+    stream.abort.abort();
+    await stream.reading;
   };
-  return { res, events, close, isEnded: () => ended, notifications: () => events.filter((e) => e.event === 'notification') };
+  return { ...stream, close, notifications: () => stream.events.filter((e) => e.event === 'notification') };
 }
 
 /** Writes a notification in another process's transaction (nothing published in the API's process). */

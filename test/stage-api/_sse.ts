@@ -1,5 +1,5 @@
-// Reads GET /v1/rooms/:roomId/stage/events as a client would (not a test file): opens the stream with a bearer
-// token and parses events as they arrive.
+// Reads the API's event streams (GET /v1/rooms/:roomId/stage/events and the like) as a client would (not a test
+// file): opens the stream with a bearer token and parses events as they arrive.
 import type { TestStack } from '../support/stack.js';
 
 export interface SseEvent {
@@ -17,11 +17,13 @@ export interface OpenStream {
 }
 
 export async function openStageStream(env: TestStack, accessToken: string, roomId: string): Promise<OpenStream> {
+  return openSseStream(`${env.api.baseUrl}/v1/rooms/${roomId}/stage/events`, { authorization: `Bearer ${accessToken}` });
+}
+
+/** Opens any of the API's event streams with these headers and parses its events as they arrive. */
+export async function openSseStream(url: string, headers: Record<string, string>): Promise<OpenStream> {
   const abort = new AbortController();
-  const res = await fetch(`${env.api.baseUrl}/v1/rooms/${roomId}/stage/events`, {
-    headers: { authorization: `Bearer ${accessToken}` },
-    signal: abort.signal,
-  });
+  const res = await fetch(url, { headers, signal: abort.signal });
   const events: SseEvent[] = [];
   let ended = false;
   const reading = (async () => {
