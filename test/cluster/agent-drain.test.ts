@@ -6,12 +6,11 @@
 import test from 'ava';
 import { dispose } from '@livekit/rtc-node';
 import { AgentDispatchClient, RoomServiceClient } from 'livekit-server-sdk';
-import { MODERATION_TOPIC } from '../../agents/protocol.js';
 import { toHttpUrl } from '../../engine/gateway/livekit-gateway.js';
-import { SpeakingParticipant } from '../support/speaking-participant.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
 import { synthesizeSpeech } from '../support/tts.js';
 import { eventually } from './livekit-redis-fixture.js';
+import { hostTalkingRoom } from './talking-room.js';
 import { storedSegments, type StoredSegment as Segment } from './stored-segments.js';
 
 // Distinct content words per sentence, so each stored segment maps to the one sentence it transcribes.
@@ -77,20 +76,7 @@ test.serial('SIGTERM drains a worker: the room is handed to another worker with 
   const lkDispatch = new AgentDispatchClient(lkHttp, env.config.livekit.apiKey, env.config.livekit.apiSecret);
   const speech = await Promise.all(SENTENCES.map((s) => synthesizeSpeech(s)));
 
-  const host = await env.api.signUp('Dana Host');
-  const created = await host.client.post('/v1/rooms', { title: 'Hiring, drained', description: 'a deploy mid-talk' });
-  t.is(created.status, 201, JSON.stringify(created.body));
-  const roomId: string = created.body.id;
-  const { rows } = await env.stack.database.pool.query<{ livekit_name: string }>('SELECT livekit_name FROM rooms WHERE id = $1', [roomId]);
-  const lkRoom = rows[0]!.livekit_name;
-
-  const ticket = await host.client.post(`/v1/rooms/${roomId}/join`, { acceptTranscription: true });
-  t.is(ticket.status, 200, JSON.stringify(ticket.body));
-  const speaker = await SpeakingParticipant.connect(ticket.body.url, ticket.body.token);
-  t.teardown(() => speaker.disconnect());
-  const notice = speaker.waitForData(MODERATION_TOPIC, 120_000);
-  await speaker.publishMicrophone();
-  t.like(await notice, { type: 'transcription_started', speaker: host.memberId });
+  const { roomId, lkRoom, speaker } = await hostTalkingRoom(t, env, 'Dana Host', { title: 'Hiring, drained', description: 'a deploy mid-talk' });
 
   // The speaker talks on, sentence after sentence, until told to stop after the drained worker is gone.
   let lastSentence = SENTENCES.length;
@@ -200,18 +186,7 @@ test.serial('SIGTERM with no other worker: the agent keeps serving its room unti
   const lines = ['Budget reviews happen every quarter with finance.', 'Volunteers organise the community meetup in Lisbon.'];
   const speech = await Promise.all(lines.map((s) => synthesizeSpeech(s)));
 
-  const host = await env.api.signUp('Lee Host');
-  const created = await host.client.post('/v1/rooms', { title: 'Last worker standing', description: 'no one to hand over to' });
-  t.is(created.status, 201, JSON.stringify(created.body));
-  const roomId: string = created.body.id;
-  const lkRoom = (await env.stack.database.pool.query<{ livekit_name: string }>('SELECT livekit_name FROM rooms WHERE id = $1', [roomId])).rows[0]!.livekit_name;
-  const ticket = await host.client.post(`/v1/rooms/${roomId}/join`, { acceptTranscription: true });
-  t.is(ticket.status, 200, JSON.stringify(ticket.body));
-  const speaker = await SpeakingParticipant.connect(ticket.body.url, ticket.body.token);
-  t.teardown(() => speaker.disconnect());
-  const notice = speaker.waitForData(MODERATION_TOPIC, 120_000);
-  await speaker.publishMicrophone();
-  t.like(await notice, { type: 'transcription_started', speaker: host.memberId });
+  const { roomId, lkRoom, speaker } = await hostTalkingRoom(t, env, 'Lee Host', { title: 'Last worker standing', description: 'no one to hand over to' });
   const agentsNow = async () => (await lkRooms.listParticipants(lkRoom)).filter((p) => p.attributes['lk.agent.name'] === env.config.agent.name).map((p) => p.identity);
   const [agent] = await agentsNow();
   t.truthy(agent);

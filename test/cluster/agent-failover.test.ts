@@ -7,10 +7,10 @@ import { dispose } from '@livekit/rtc-node';
 import { AgentDispatchClient, RoomServiceClient } from 'livekit-server-sdk';
 import { MODERATION_TOPIC } from '../../agents/protocol.js';
 import { toHttpUrl } from '../../engine/gateway/livekit-gateway.js';
-import { SpeakingParticipant } from '../support/speaking-participant.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
 import { synthesizeSpeech } from '../support/tts.js';
 import { eventually } from './livekit-redis-fixture.js';
+import { hostTalkingRoom } from './talking-room.js';
 import { storedSegments, type StoredSegment as Segment } from './stored-segments.js';
 
 const BEFORE = 'Welcome to the roundtable. Today we talk about hiring senior engineers for remote teams.';
@@ -40,20 +40,7 @@ test('kill -9 of the worker holding a room: a new agent joins, stored segments s
   const lkRooms = new RoomServiceClient(lkHttp, env.config.livekit.apiKey, env.config.livekit.apiSecret);
   const lkDispatch = new AgentDispatchClient(lkHttp, env.config.livekit.apiKey, env.config.livekit.apiSecret);
 
-  const host = await env.api.signUp('Ada Host');
-  const created = await host.client.post('/v1/rooms', { title: 'Hiring in 2027', description: 'senior engineering hiring' });
-  t.is(created.status, 201, JSON.stringify(created.body));
-  const roomId: string = created.body.id;
-  const { rows } = await env.stack.database.pool.query<{ livekit_name: string }>('SELECT livekit_name FROM rooms WHERE id = $1', [roomId]);
-  const lkRoom = rows[0]!.livekit_name;
-
-  const ticket = await host.client.post(`/v1/rooms/${roomId}/join`, { acceptTranscription: true });
-  t.is(ticket.status, 200, JSON.stringify(ticket.body));
-  const speaker = await SpeakingParticipant.connect(ticket.body.url, ticket.body.token);
-  t.teardown(() => speaker.disconnect());
-  const firstNotice = speaker.waitForData(MODERATION_TOPIC, 120_000);
-  await speaker.publishMicrophone();
-  t.like(await firstNotice, { type: 'transcription_started', speaker: host.memberId });
+  const { host, roomId, lkRoom, speaker } = await hostTalkingRoom(t, env, 'Ada Host', { title: 'Hiring in 2027', description: 'senior engineering hiring' });
 
   await speaker.silence(0.5);
   await speaker.speak(await synthesizeSpeech(BEFORE));
