@@ -3,7 +3,8 @@
 // local speech model -> the classifier at the shipped thresholds). Reports recall on harmful lines and false flags
 // on benign ones for both, per category, and the word error rate of the speech model on these lines.
 //
-//   nice -n 10 node --import tsx bench/classifier-spoken.ts [--voices slt,kal] [--limit N]
+//   nice -n 10 node --import tsx bench/classifier-spoken.ts [--voices slt,kal] [--limit N] [--head ID]
+// --head: a registered harm model (models/registry.ts TRAINED_MODELS); the shipped one by default.
 // JSON on stdout.
 import fs from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -15,14 +16,14 @@ import { createRecognizer } from '../models/stt/create-recognizer.js';
 import { wordErrorRate } from '../models/stt/wer.js';
 import { synthesizeSpeech } from '../test/support/tts.js';
 
-const { values } = parseArgs({ options: { voices: { type: 'string', default: 'slt,kal' }, limit: { type: 'string' } } });
+const { values } = parseArgs({ options: { voices: { type: 'string', default: 'slt,kal' }, limit: { type: 'string' }, head: { type: 'string' } } });
 const voices = values.voices!.split(',');
 const file = fileURLToPath(new URL('../models/classifier/data/professional-test-v1.jsonl', import.meta.url));
 let lines = (await fs.readFile(file, 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as { id: string; text: string; labels: string[] });
 if (values.limit) lines = lines.slice(0, Number(values.limit));
 
 const config = loadConfig();
-const classifier = await HarmClassifier.load({ modelsDir: config.dirs.models, threads: 1 });
+const classifier = await HarmClassifier.load({ modelsDir: config.dirs.models, threads: 1, ...(values.head ? { headId: values.head } : {}) });
 const recognizer = await createRecognizer(config);
 
 interface Tally {

@@ -29,7 +29,8 @@ import { HARM_CATEGORIES, type HarmCategory } from '../models/classifier/taxonom
 import { TRAINED_MODELS } from '../models/registry.js';
 import { DatasetReader, defaultEvalTextDir, loadAll, type Example } from '../scripts/classifier/datasets.js';
 import { embedAll } from '../scripts/classifier/embedding-cache.js';
-import { percentile, rocAuc, round } from '../scripts/classifier/metrics.js';
+import { aucBySource, professionalReport, type AucTable, type ProfessionalReport } from '../scripts/classifier/evaluate.js';
+import { percentile, round } from '../scripts/classifier/metrics.js';
 
 const { values } = parseArgs({ options: { heads: { type: 'string' }, markdown: { type: 'boolean', default: false }, 'no-cache': { type: 'boolean', default: false }, 'baseline-python': { type: 'string' } } });
 const headIds = values.heads ? values.heads.split(',') : [...TRAINED_MODELS.keys()];
@@ -45,18 +46,9 @@ interface HeadResult {
   head: string;
   encoder: string;
   thresholds: Record<HarmCategory, number>;
-  auc: Record<string, Partial<Record<HarmCategory, { n: number; positives: number; auc: number }>>>;
+  auc: AucTable;
   meanAuc: Record<string, number>;
-  professional: {
-    benign: number;
-    harmful: number;
-    falseFlagRate: number;
-    recallAny: number;
-    recallRightCategory: number;
-    perCategory: Record<string, { positives: number; recall: number; falseFlags: number }>;
-    falseFlags: { text: string; categories: string[] }[];
-    misses: { text: string; labels: readonly string[] }[];
-  };
+  professional: ProfessionalReport;
   latencyMs: { alone: { p50: number; p95: number }; withPrevious: { p50: number; p95: number }; utterances: number; threads: 1 };
   loadMs: number;
 }
@@ -64,6 +56,17 @@ interface HeadResult {
 async function publicScores(headId: string): Promise<HarmScores[]> {
   const spec = TRAINED_MODELS.get(headId)!;
   const file = await loadHeadFile(spec);
+  if (file.format === 'roundtable-finetuned-classifier-v1') {
+    // A fine-tuned graph has no embedding to cache: the texts go through the classifier itself, in batches.
+    const classifier = await HarmClassifier.load({ modelsDir: config.dirs.models, headId, threads: 2 });
+    const out: HarmScores[] = [];
+    for (let i = 0; i < publicTest.length; i += 32) {
+      out.push(...(await classifier.scoreTexts(publicTest.slice(i, i + 32).map((e) => e.text))));
+      if (i % 1024 === 0) log(`${headId}: scored ${i}/${publicTest.length}`);
+    }
+    await classifier.close();
+    return out;
+  }
   if (!isClassifierEncoderId(file.encoderId)) throw new TypeError(`bad encoder ${file.encoderId}`);
   const encoder = await loadClassifierEncoder(file.encoderId, config.dirs.models, { maxTokens: file.maxTokens });
   const texts = publicTest.map((e) => e.text);
@@ -81,20 +84,7 @@ async function embedSequential(encoder: Awaited<ReturnType<typeof loadClassifier
   return out;
 }
 
-function aucTable(scores: HarmScores[]): HeadResult['auc'] {
-  const out: HeadResult['auc'] = {};
-  for (const source of [...new Set(publicTest.map((e) => e.source))]) {
-    out[source] = {};
-    for (const c of HARM_CATEGORIES) {
-      const idx = publicTest.map((e, i) => [e, i] as const).filter(([e]) => e.source === source && e.known.includes(c));
-      const labels = idx.map(([e]) => e.labels.includes(c));
-      const positives = labels.filter(Boolean).length;
-      if (positives < 5) continue;
-      out[source]![c] = { n: idx.length, positives, auc: round(rocAuc(idx.map(([, i]) => scores[i]![c]), labels)) };
-    }
-  }
-  return out;
-}
+const aucTable = (scores: readonly HarmScores[]): HeadResult['auc'] => aucBySource(publicTest, scores);
 
 async function professionalAndLatency(headId: string): Promise<Pick<HeadResult, 'professional' | 'latencyMs' | 'loadMs' | 'thresholds'>> {
   const t0 = performance.now();
@@ -103,39 +93,22 @@ async function professionalAndLatency(headId: string): Promise<Pick<HeadResult, 
   await classifier.classify('warm up the session');
   const alone: number[] = [];
   const withPrev: number[] = [];
-  const results: { e: Example; categories: HarmCategory[] }[] = [];
+  const scores: HarmScores[] = [];
   for (const [i, e] of profTest.entries()) {
     const s = performance.now();
     const c = await classifier.classify(e.text);
     alone.push(performance.now() - s);
-    results.push({ e, categories: c.categories });
+    scores.push(c.scores);
     const s2 = performance.now();
     await classifier.classify(e.text, { previous: profTest[(i + 1) % profTest.length]!.text });
     withPrev.push(performance.now() - s2);
   }
   const thresholds = { ...classifier.thresholds };
   await classifier.close();
-  const benign = results.filter((r) => r.e.labels.length === 0);
-  const harmful = results.filter((r) => r.e.labels.length > 0);
-  const perCategory = Object.fromEntries(
-    HARM_CATEGORIES.map((c) => {
-      const pos = results.filter((r) => r.e.labels.includes(c));
-      return [c, { positives: pos.length, recall: round(pos.filter((r) => r.categories.includes(c)).length / Math.max(1, pos.length), 3), falseFlags: benign.filter((r) => r.categories.includes(c)).length }];
-    }),
-  );
   return {
     thresholds,
     loadMs,
-    professional: {
-      benign: benign.length,
-      harmful: harmful.length,
-      falseFlagRate: round(benign.filter((r) => r.categories.length > 0).length / benign.length),
-      recallAny: round(harmful.filter((r) => r.categories.length > 0).length / harmful.length),
-      recallRightCategory: round(harmful.filter((r) => r.categories.some((c) => r.e.labels.includes(c))).length / harmful.length),
-      perCategory,
-      falseFlags: benign.filter((r) => r.categories.length > 0).map((r) => ({ text: r.e.text, categories: r.categories })),
-      misses: harmful.filter((r) => r.categories.length === 0).map((r) => ({ text: r.e.text, labels: r.e.labels })),
-    },
+    professional: professionalReport(profTest, scores, thresholds),
     latencyMs: {
       alone: { p50: round(percentile(alone, 50), 1), p95: round(percentile(alone, 95), 1) },
       withPrevious: { p50: round(percentile(withPrev, 50), 1), p95: round(percentile(withPrev, 95), 1) },

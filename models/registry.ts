@@ -177,7 +177,9 @@ export function getModelSpec(id: string): ModelSpec {
 export interface TrainedModelSpec {
   id: string;
   task: 'harm-classifier';
-  /** Registry id of the encoder whose embeddings the head reads. */
+  /** An MLP head over a frozen registry encoder, or an encoder fine-tuned with its head into one ONNX graph. */
+  kind: 'mlp-head' | 'finetuned';
+  /** Registry id of the encoder whose embeddings the head reads (fine-tuned: whose tokenizer.json it uses). */
   encoderId: string;
   /** Path of the weights file inside the repository. */
   repoPath: string;
@@ -194,6 +196,7 @@ const trainedEntries: readonly TrainedModelSpec[] = [
   {
     id: 'harm-head-minilm-v1',
     task: 'harm-classifier',
+    kind: 'mlp-head',
     encoderId: 'all-minilm-l6-v2-q',
     repoPath: 'models/classifier/heads/harm-head-minilm-v1.json',
     sha256: 'd92dbcb32fcdc57daa38746bee49d27fad9b9272bb65b6d99dc2ec9fa68db6ab',
@@ -206,6 +209,7 @@ const trainedEntries: readonly TrainedModelSpec[] = [
   {
     id: 'harm-head-minilm-v2',
     task: 'harm-classifier',
+    kind: 'mlp-head',
     encoderId: 'all-minilm-l6-v2-q',
     repoPath: 'models/classifier/heads/harm-head-minilm-v2.json',
     sha256: '3b30c45a83a869ed2a278bd3dec80f8d860b825632f725c435a6896f8c92ae15',
@@ -218,6 +222,7 @@ const trainedEntries: readonly TrainedModelSpec[] = [
   {
     id: 'harm-head-minilm-v3',
     task: 'harm-classifier',
+    kind: 'mlp-head',
     encoderId: 'all-minilm-l6-v2-q',
     repoPath: 'models/classifier/heads/harm-head-minilm-v3.json',
     sha256: '484372f1a2931d1faa93827ab16b67b865eb966b585525a2188b4b05a0cefc35',

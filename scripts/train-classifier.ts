@@ -43,8 +43,10 @@ import { DatasetReader, defaultEvalTextDir, loadAll, PROFESSIONAL_TEST, PROFESSI
 import { embedAll } from './classifier/embedding-cache.js';
 import { calibrateJointly } from './classifier/calibrate.js';
 import { checkLeakage } from './classifier/leakage.js';
+import { augmentProfessional } from './classifier/augment.js';
+import { professionalReport } from './classifier/evaluate.js';
 import { rocAuc, round } from './classifier/metrics.js';
-import { hashUnit, mulberry32 } from '../core/random.js';
+import { hashUnit } from '../core/random.js';
 import { trainMemberInWorker, validationMeanAuc, type ValidationSet } from './classifier/member-train.js';
 import type { TrainRow } from './classifier/mlp-train.js';
 import { TRAIN_MAX_TOKENS } from './classifier/train-config.js';
@@ -94,33 +96,9 @@ if (leakage.tooClose.length) {
 }
 log(`leakage check: ${leakage.trainLines} training lines vs ${leakage.testLines} test lines, none too close (closest: ${JSON.stringify(leakage.closest)})`);
 
-/** Training-only copies of the professional training rows (never of validation rows): each joined after a harmless
- * professional training line picked with a fixed seed (the classifier also scores "previous + current"), and an
- * STT-like variant without punctuation. Same labels. */
-/** Professional rows each augmented copy was built from: a fold leaves out the copies of its rows too. */
-const augmentedFrom = new Map<Example, readonly Example[]>();
-function augmentProfessional(rows: readonly Example[]): Example[] {
-  const rand = mulberry32(SEED ^ 0x5eed);
-  const train = rows.filter((e) => e.source === 'professional');
-  const benign = train.filter((e) => e.labels.length === 0);
-  const out: Example[] = [];
-  for (const e of train) {
-    const prev = benign[Math.floor(rand() * benign.length)]!;
-    if (prev !== e) {
-      const joined: Example = { ...e, split: 'train', source: 'professional_aug', id: `${e.id}+after:${prev.id}`, text: `${prev.text} ${e.text}` };
-      augmentedFrom.set(joined, [e, prev]);
-      out.push(joined);
-    }
-    const bare = e.text.replace(/[^\p{L}\p{N}'\s-]/gu, ' ').replace(/\s+/g, ' ').trim();
-    if (bare !== e.text) {
-      const copy: Example = { ...e, split: 'train', source: 'professional_aug', id: `${e.id}+bare`, text: bare };
-      augmentedFrom.set(copy, [e]);
-      out.push(copy);
-    }
-  }
-  return out;
-}
-const examples = [...loaded, ...augmentProfessional(loaded)];
+const augmented = augmentProfessional(loaded, SEED);
+const augmentedFrom = augmented.builtFrom;
+const examples = [...loaded, ...augmented.rows];
 log(`${examples.length - loaded.length} augmented professional training rows`);
 const encoder = await loadClassifierEncoder(encoderId, modelsDir, { maxTokens: TRAIN_MAX_TOKENS });
 const t0 = Date.now();
@@ -262,24 +240,7 @@ for (const source of [...new Set(test.map((e) => e.source))].filter((s) => s !==
 }
 // Professional held-out test set, at the calibrated thresholds.
 const prof = test.map((e, i) => [e, testScores[i]!] as const).filter(([e]) => e.source === 'professional_test');
-const flaggedCats = (s: HarmScores) => HARM_CATEGORIES.filter((c) => s[c] >= thresholds[c]);
-const benign = prof.filter(([e]) => e.labels.length === 0);
-const harmful = prof.filter(([e]) => e.labels.length > 0);
-const professional = {
-  benign: benign.length,
-  harmful: harmful.length,
-  falseFlagRate: round(benign.filter(([, s]) => flaggedCats(s).length > 0).length / benign.length, 4),
-  recallAny: round(harmful.filter(([, s]) => flaggedCats(s).length > 0).length / harmful.length, 4),
-  recallRightCategory: round(harmful.filter(([e, s]) => flaggedCats(s).some((c) => e.labels.includes(c))).length / harmful.length, 4),
-  perCategory: Object.fromEntries(
-    HARM_CATEGORIES.map((c) => {
-      const pos = prof.filter(([e]) => e.labels.includes(c));
-      return [c, { positives: pos.length, recall: round(pos.filter(([, s]) => s[c] >= thresholds[c]).length / Math.max(1, pos.length), 3) }];
-    }),
-  ),
-  falseFlags: benign.filter(([, s]) => flaggedCats(s).length > 0).map(([e, s]) => ({ text: e.text, categories: flaggedCats(s) })),
-  misses: harmful.filter(([, s]) => flaggedCats(s).length === 0).map(([e]) => ({ text: e.text, labels: e.labels })),
-};
+const professional = professionalReport(prof.map(([e]) => e), prof.map(([, s]) => s), thresholds);
 log(`professional test: ${JSON.stringify({ ...professional, falseFlags: professional.falseFlags.length, misses: professional.misses.length, perCategory: undefined })}`);
 
 // Outputs.

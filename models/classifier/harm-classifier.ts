@@ -1,18 +1,17 @@
-// Scores an utterance on every harm category: sentence encoder -> trained MLP head, with the rule layer beside it
-// for personal data and links. Context: the utterance is scored alone and joined to the same speaker's previous
-// utterance (a threat can span two sentences); the joined text counts only where it scores higher than the previous
-// utterance did alone, so one harmful sentence is not flagged again on the harmless one after it.
+// Scores an utterance on every harm category: the trained model (an MLP head over a frozen sentence encoder, or a
+// fine-tuned encoder; models/classifier/harm-model.ts), with the rule layer beside it for personal data and links.
+// Context: the utterance is scored alone and joined to the same speaker's previous utterance (a threat can span two
+// sentences); the joined text counts only where it scores higher than both parts and the previous utterance was not
+// already flagged on its own, so one harmful sentence is not flagged again on the harmless one after it (a fine-tuned
+// model's scores sit near 1 for both the harmful sentence and the pair, so "higher" alone did not tell them apart).
 import { DEFAULT_HARM_CLASSIFIER_ID, getTrainedModelSpec } from '../registry.js';
-import { loadClassifierEncoder, isClassifierEncoderId } from './encoders.js';
-import { loadHeadFile, type HarmHeadFile } from './head-file.js';
-import { MlpHead } from './mlp-head.js';
+import { loadHarmModel, type HarmModel, type HarmScores } from './harm-model.js';
+import { loadHeadFile, type HarmModelFile } from './head-file.js';
 import { findRules, rulePersonalDataScore, ruleSpamScore, type RuleFinding } from './rules.js';
-import type { SentenceEncoder } from './sentence-encoder.js';
 import { HARM_CATEGORIES, TAXONOMY_VERSION, isHarmCategory, type HarmCategory } from './taxonomy.js';
 
 export { DEFAULT_HARM_CLASSIFIER_ID };
-
-export type HarmScores = Record<HarmCategory, number>;
+export type { HarmScores };
 
 export interface ClassifyOptions {
   /** The same speaker's previous utterance in the room, if any. */
@@ -35,7 +34,7 @@ export interface Classification {
 
 export interface LoadHarmClassifierOptions {
   modelsDir: string;
-  /** Trained head id; DEFAULT_HARM_CLASSIFIER_ID by default. */
+  /** Trained model id (registry TRAINED_MODELS); DEFAULT_HARM_CLASSIFIER_ID by default. */
   headId?: string;
   threads?: number;
 }
@@ -60,12 +59,10 @@ export function validateThresholds(t: unknown, name = 'thresholds'): asserts t i
 export class HarmClassifier {
   readonly modelVersion: string;
   readonly thresholds: Readonly<Record<HarmCategory, number>>;
-  readonly #encoder: SentenceEncoder;
-  readonly #head: MlpHead;
+  readonly #model: HarmModel;
 
-  private constructor(encoder: SentenceEncoder, file: HarmHeadFile) {
-    this.#encoder = encoder;
-    this.#head = new MlpHead(file);
+  private constructor(model: HarmModel, file: HarmModelFile) {
+    this.#model = model;
     this.modelVersion = file.modelVersion;
     this.thresholds = Object.freeze({ ...file.thresholds });
   }
@@ -75,9 +72,8 @@ export class HarmClassifier {
     if (opts.headId !== undefined && typeof opts.headId !== 'string') throw new TypeError('HarmClassifier.load: opts.headId must be a string');
     const spec = getTrainedModelSpec(opts.headId ?? DEFAULT_HARM_CLASSIFIER_ID);
     const file = await loadHeadFile(spec);
-    if (!isClassifierEncoderId(file.encoderId)) throw new TypeError(`head ${spec.id} needs encoder ${file.encoderId}, which cannot carry a head`);
-    const encoder = await loadClassifierEncoder(file.encoderId, opts.modelsDir, { maxTokens: file.maxTokens, ...(opts.threads !== undefined ? { threads: opts.threads } : {}) });
-    return new HarmClassifier(encoder, file);
+    const model = await loadHarmModel(spec, file, opts.modelsDir, opts.threads !== undefined ? { threads: opts.threads } : {});
+    return new HarmClassifier(model, file);
   }
 
   async classify(text: string, opts: ClassifyOptions = {}): Promise<Classification> {
@@ -88,16 +84,16 @@ export class HarmClassifier {
     const thresholds = { ...this.thresholds, ...opts.thresholds };
     const previous = opts.previous?.trim() ? opts.previous.trim() : undefined;
     const texts = previous ? [text, `${previous} ${text}`, previous] : [text];
-    const vecs = await this.#encoder.embed(texts);
+    const raw = await this.#model.predict(texts);
     const findings = findRules(text);
-    const alone = combineWithRules(this.#head.predict(vecs[0]!), findings);
+    const alone = combineWithRules(raw[0]!, findings);
     const scores = { ...alone };
     const contextCategories: HarmCategory[] = [];
     if (previous) {
-      const joined = combineWithRules(this.#head.predict(vecs[1]!), findRules(`${previous} ${text}`));
-      const before = combineWithRules(this.#head.predict(vecs[2]!), findRules(previous));
+      const joined = combineWithRules(raw[1]!, findRules(`${previous} ${text}`));
+      const before = combineWithRules(raw[2]!, findRules(previous));
       for (const c of HARM_CATEGORIES) {
-        if (joined[c] > alone[c] && joined[c] > before[c]) {
+        if (joined[c] > alone[c] && joined[c] > before[c] && before[c] < thresholds[c]) {
           scores[c] = joined[c];
           if (joined[c] >= thresholds[c] && alone[c] < thresholds[c]) contextCategories.push(c);
         }
@@ -107,7 +103,14 @@ export class HarmClassifier {
     return { scores, flagged: categories.length > 0, categories, contextCategories, findings, modelVersion: this.modelVersion, taxonomyVersion: TAXONOMY_VERSION };
   }
 
+  /** Each text alone (no context), model plus rules, as one batch: for measuring and calibrating many texts. */
+  async scoreTexts(texts: readonly string[]): Promise<HarmScores[]> {
+    if (!Array.isArray(texts) || texts.some((t) => typeof t !== 'string')) throw new TypeError('scoreTexts: texts must be an array of strings');
+    const raw = await this.#model.predict(texts);
+    return raw.map((s, i) => combineWithRules(s, findRules(texts[i]!)));
+  }
+
   async close(): Promise<void> {
-    await this.#encoder.close();
+    await this.#model.close();
   }
 }

@@ -1,8 +1,7 @@
 // A sentence encoder from the model registry (MiniLM / bge-small ONNX exports) with the model's own tokenizer.json
 // run by @huggingface/tokenizers: the same normaliser, pre-tokeniser and WordPiece the model was trained with.
-import fs from 'node:fs/promises';
-import { Tokenizer } from '@huggingface/tokenizers';
 import ort from 'onnxruntime-node';
+import { BertTokenizer, padTokenBatch } from './token-batch.js';
 
 export type Pooling = 'mean' | 'cls';
 
@@ -19,18 +18,14 @@ export interface SentenceEncoderOptions {
 export class SentenceEncoder {
   readonly dim: number;
   readonly #session: ort.InferenceSession;
-  readonly #tokenizer: Tokenizer;
+  readonly #tokenizer: BertTokenizer;
   readonly #pooling: Pooling;
-  readonly #maxTokens: number;
-  readonly #sepId: number;
   #closed = false;
 
-  private constructor(session: ort.InferenceSession, tokenizer: Tokenizer, pooling: Pooling, maxTokens: number, sepId: number) {
+  private constructor(session: ort.InferenceSession, tokenizer: BertTokenizer, pooling: Pooling) {
     this.#session = session;
     this.#tokenizer = tokenizer;
     this.#pooling = pooling;
-    this.#maxTokens = maxTokens;
-    this.#sepId = sepId;
     this.dim = 384;
   }
 
@@ -41,10 +36,7 @@ export class SentenceEncoder {
     if (opts.pooling !== 'mean' && opts.pooling !== 'cls') throw new TypeError(`SentenceEncoder.load: pooling must be "mean" or "cls", got ${String(opts.pooling)}`);
     const maxTokens = opts.maxTokens ?? 128;
     if (!Number.isInteger(maxTokens) || maxTokens < 8 || maxTokens > 512) throw new TypeError('SentenceEncoder.load: maxTokens must be an integer in [8, 512]');
-    const tokenizerJson = JSON.parse(await fs.readFile(opts.tokenizerPath, 'utf8')) as object;
-    const tokenizer = new Tokenizer(tokenizerJson, {});
-    const sepId = tokenizer.token_to_id('[SEP]');
-    if (sepId === undefined) throw new TypeError(`${opts.tokenizerPath}: no [SEP] token, not a BERT tokenizer`);
+    const tokenizer = await BertTokenizer.load(opts.tokenizerPath, maxTokens);
     const threads = opts.threads ?? 1;
     const session = await ort.InferenceSession.create(opts.modelPath, {
       intraOpNumThreads: threads,
@@ -52,14 +44,12 @@ export class SentenceEncoder {
       executionMode: 'sequential',
       graphOptimizationLevel: 'all',
     });
-    return new SentenceEncoder(session, tokenizer, opts.pooling, maxTokens, sepId);
+    return new SentenceEncoder(session, tokenizer, opts.pooling);
   }
 
   /** Token ids of one text, cut to maxTokens with [SEP] kept last. */
   tokenize(text: string): number[] {
-    const ids = this.#tokenizer.encode(text).ids;
-    if (ids.length <= this.#maxTokens) return ids;
-    return [...ids.slice(0, this.#maxTokens - 1), this.#sepId];
+    return this.#tokenizer.tokenize(text);
   }
 
   /** L2-normalised embeddings, one per text, computed as one padded batch. */
@@ -68,17 +58,7 @@ export class SentenceEncoder {
     if (this.#closed) throw new Error('SentenceEncoder is closed');
     if (texts.length === 0) return [];
     const tokenized = texts.map((t) => this.tokenize(t));
-    const len = Math.max(...tokenized.map((ids) => ids.length));
-    const n = texts.length;
-    const ids = new BigInt64Array(n * len);
-    const mask = new BigInt64Array(n * len);
-    for (let i = 0; i < n; i++) {
-      const row = tokenized[i]!;
-      for (let j = 0; j < row.length; j++) {
-        ids[i * len + j] = BigInt(row[j]!);
-        mask[i * len + j] = 1n;
-      }
-    }
+    const { ids, mask, rows: n, len } = padTokenBatch(tokenized);
     const feeds: Record<string, ort.Tensor> = {
       input_ids: new ort.Tensor('int64', ids, [n, len]),
       attention_mask: new ort.Tensor('int64', mask, [n, len]),

@@ -4,7 +4,7 @@
 import test from 'ava';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { loadHeadFile, REPO_ROOT } from '../../models/classifier/head-file.js';
+import { loadHeadFile, REPO_ROOT, verifiedOnnxPath } from '../../models/classifier/head-file.js';
 import { HARM_CATEGORIES } from '../../models/classifier/taxonomy.js';
 import { DEFAULT_HARM_CLASSIFIER_ID, TRAINED_MODELS } from '../../models/registry.js';
 
@@ -21,5 +21,10 @@ for (const spec of TRAINED_MODELS.values()) {
     t.deepEqual(card.thresholds, head.thresholds);
     t.deepEqual(head.categories, [...HARM_CATEGORIES]);
     t.true(head.modelVersion.startsWith(`${spec.id}+`), head.modelVersion);
+    if (head.format === 'roundtable-finetuned-classifier-v1') {
+      // The graph beside it: pinned by the file, named the same by the card, and its bytes are those.
+      t.is(await verifiedOnnxPath(spec, head), path.join(REPO_ROOT, head.onnx.path));
+      t.deepEqual((card as unknown as { onnx: unknown }).onnx, head.onnx);
+    }
   });
 }
