@@ -1,6 +1,6 @@
-// The shipped harm classifier, for real: the registered head (sha256-verified) on the MiniLM encoder from the
-// verified model cache. Fixed lists of clearly harmful lines and professional hard negatives, asserted on the
-// model's actual output at the platform default thresholds.
+// The shipped harm classifier, for real: the registered model (sha256-verified; an MLP head on the MiniLM encoder
+// from the verified model cache, or a fine-tuned graph with that encoder's tokenizer). Fixed lists of clearly harmful
+// lines and professional hard negatives, asserted on the model's actual output at the platform default thresholds.
 import test from 'ava';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -10,7 +10,7 @@ import { DEFAULT_HARM_CLASSIFIER_ID, HarmClassifier } from '../../models/classif
 import { loadHeadFile, REPO_ROOT } from '../../models/classifier/head-file.js';
 import { HARM_CATEGORIES, TAXONOMY, TAXONOMY_VERSION } from '../../models/classifier/taxonomy.js';
 import { ModelFileError } from '../../models/model-file-error.js';
-import { getTrainedModelSpec } from '../../models/registry.js';
+import { getTrainedModelSpec, TRAINED_MODELS } from '../../models/registry.js';
 import { sha256File } from '../../models/sha256-file.js';
 
 const config = loadConfig();
@@ -31,6 +31,8 @@ const HARMFUL: [string, string][] = [
   ['spam', 'Congratulations, you won a cash prize, send me your bank details to claim it.'],
   ['personal_data', 'Her cell is five five five, two one two, nine eight seven six, call her at home.'],
   ['personal_data', 'His card number is 4111 1111 1111 1111.'],
+  // harm-head-minilm-v1 missed this one (kept as a known miss until harm-minilm-ft-v4).
+  ['spam', 'Your account is locked, confirm your password at the link I just sent to restore it.'],
 ];
 
 const HARD_NEGATIVES = [
@@ -43,6 +45,8 @@ const HARD_NEGATIVES = [
   'Revenue grew to 1,200,000 dollars in Q3.',
   'Ticket 4471829 is blocking the release.',
   'Thanks everyone, great meeting, talk soon.',
+  // harm-head-minilm-v1 flagged this as spam (kept as a known false flag until harm-minilm-ft-v4).
+  'Our phishing training starts next week, please sign up.',
 ];
 
 test('the head loads from the registry with its sha256 checked; the taxonomy and version are on every result', async (t) => {
@@ -84,17 +88,6 @@ for (const text of HARD_NEGATIVES) {
   });
 }
 
-// Known weaknesses of harm-head-minilm-v1, kept visible: ava reports these as failing-as-expected, and as an error
-// the day a retrained head gets them right (then move them into the lists above).
-test.failing('known miss: credential phishing phrased as an account lock', async (t) => {
-  const r = await classifier.classify('Your account is locked, confirm your password at the link I just sent to restore it.');
-  t.true(r.categories.includes('spam'), JSON.stringify(r.scores));
-});
-test.failing('known false flag: talk about phishing training reads as spam', async (t) => {
-  const r = await classifier.classify('Our phishing training starts next week, please sign up.');
-  t.false(r.flagged, JSON.stringify(r.scores));
-});
-
 test('context: the previous utterance of the speaker is taken into account, and a harmful one is not re-flagged', async (t) => {
   const alone = await classifier.classify('Nice shirt, by the way.');
   t.false(alone.flagged);
@@ -109,11 +102,22 @@ test('room thresholds override the platform defaults', async (t) => {
   t.true(strict.categories.includes('insult'));
 });
 
+for (const spec of TRAINED_MODELS.values()) {
+  test(`${spec.id} (${spec.kind}) loads through the same surface and scores a threat above a greeting`, async (t) => {
+    const other = await HarmClassifier.load({ modelsDir: config.dirs.models, headId: spec.id, threads: 1 });
+    t.teardown(() => other.close());
+    const [greeting, threat] = await other.scoreTexts(['Good morning everyone, thanks for joining.', "I'm going to hurt you and your family if you report this."]);
+    t.true(threat!.threat > greeting!.threat, `${JSON.stringify(threat)} vs ${JSON.stringify(greeting)}`);
+    t.regex((await other.classify('hello')).modelVersion, new RegExp(`^${spec.id}\\+`));
+  });
+}
+
 test('TypeError on bad arguments', async (t) => {
   await t.throwsAsync(classifier.classify(undefined as unknown as string), { instanceOf: TypeError });
   await t.throwsAsync(classifier.classify('hi', { previous: 3 as unknown as string }), { instanceOf: TypeError });
   await t.throwsAsync(classifier.classify('hi', { thresholds: { nonsense: 0.5 } as never }), { instanceOf: TypeError });
   await t.throwsAsync(classifier.classify('hi', { thresholds: { insult: 2 } }), { instanceOf: TypeError });
+  await t.throwsAsync(classifier.scoreTexts('hi' as never), { instanceOf: TypeError });
   await t.throwsAsync(HarmClassifier.load({ modelsDir: '' }), { instanceOf: TypeError });
   await t.throwsAsync(HarmClassifier.load({ modelsDir: config.dirs.models, headId: 'no-such-head' }), { message: /unknown model "no-such-head"/ });
 });

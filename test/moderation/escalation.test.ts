@@ -5,7 +5,7 @@ import { PLATFORM_DEFAULT_POLICY, decideAction, mergeRoomPolicy, type PriorFlag 
 const ZERO = { insult: 0, severe: 0, identity_hate: 0, threat: 0, harassment: 0, sexual: 0, self_harm: 0, spam: 0, personal_data: 0 };
 const NOW = new Date('2026-11-01T10:00:00Z');
 const at = (iso: string) => new Date(iso);
-const threat = (priorFlags: PriorFlag[], policy = PLATFORM_DEFAULT_POLICY) => decideAction({ scores: { ...ZERO, threat: 0.93 }, policy, priorFlags, now: NOW });
+const threat = (priorFlags: PriorFlag[], policy = PLATFORM_DEFAULT_POLICY) => decideAction({ scores: { ...ZERO, threat: 0.98 }, policy, priorFlags, now: NOW });
 
 test('a mute category climbs mute -> move_to_audience -> remove and stays at remove', (t) => {
   const prior = (n: number) => Array.from({ length: n }, (_, i) => ({ at: at(`2026-11-01T09:5${i + 1}:00Z`), categories: ['threat' as const] }));
@@ -18,15 +18,15 @@ test('a mute category climbs mute -> move_to_audience -> remove and stays at rem
   ]);
   t.is(
     threat(prior(1)).reason,
-    'threat 0.93 >= 0.49 (mute); enforcement flag 2 in 600 s (1 before) -> move_to_audience by the escalation ladder; policy platform-v1',
+    'threat 0.98 >= 0.95 (mute); enforcement flag 2 in 600 s (1 before) -> move_to_audience by the escalation ladder; policy platform-v2',
   );
-  t.is(threat([]).reason, 'threat 0.93 >= 0.49 (mute); first enforcement flag in 600 s -> mute; policy platform-v1');
+  t.is(threat([]).reason, 'threat 0.98 >= 0.95 (mute); first enforcement flag in 600 s -> mute; policy platform-v2');
 });
 
 test('a notify_host category climbs notify_host -> mute -> move_to_audience -> remove', (t) => {
   const insult = (n: number) =>
     decideAction({
-      scores: { ...ZERO, insult: 0.95 },
+      scores: { ...ZERO, insult: 0.97 },
       policy: PLATFORM_DEFAULT_POLICY,
       priorFlags: Array.from({ length: n }, (_, i) => ({ at: at(`2026-11-01T09:59:0${i}Z`), categories: ['insult' as const] })),
       now: NOW,
@@ -58,7 +58,7 @@ test('never weaker than the category\'s own action; a room\'s longer window and 
   t.is(threat([], strict).action, 'remove');
   const halfHourAgo = [{ at: at('2026-11-01T09:30:00Z'), categories: ['insult' as const] }];
   t.is(threat(halfHourAgo).action, 'mute');
-  const insult = (priorFlags: PriorFlag[]) => decideAction({ scores: { ...ZERO, insult: 0.95 }, policy: strict, priorFlags, now: NOW }).action;
+  const insult = (priorFlags: PriorFlag[]) => decideAction({ scores: { ...ZERO, insult: 0.97 }, policy: strict, priorFlags, now: NOW }).action;
   t.is(insult([]), 'log');
   t.is(insult(halfHourAgo), 'notify_host');
   t.is(insult([...halfHourAgo, { at: at('2026-11-01T09:40:00Z'), categories: ['insult'] }]), 'mute');
@@ -66,7 +66,7 @@ test('never weaker than the category\'s own action; a room\'s longer window and 
 });
 
 test('the strongest flagged category leads; the decision is the same every time', (t) => {
-  const input = { scores: { ...ZERO, insult: 0.95, threat: 0.6, spam: 0.9 }, policy: PLATFORM_DEFAULT_POLICY, priorFlags: [{ at: at('2026-11-01T09:55:00Z'), categories: ['spam' as const] }], now: NOW };
+  const input = { scores: { ...ZERO, insult: 0.97, threat: 0.96, spam: 0.99 }, policy: PLATFORM_DEFAULT_POLICY, priorFlags: [{ at: at('2026-11-01T09:55:00Z'), categories: ['spam' as const] }], now: NOW };
   const d = decideAction(input);
   t.deepEqual(d, {
     flagged: true,
@@ -76,7 +76,7 @@ test('the strongest flagged category leads; the decision is the same every time'
     action: 'move_to_audience',
     step: 2,
     reason:
-      'insult 0.95 >= 0.9 (notify_host), threat 0.6 >= 0.49 (mute), spam 0.9 >= 0.85 (notify_host); enforcement flag 2 in 600 s (1 before) -> move_to_audience by the escalation ladder; policy platform-v1',
+      'insult 0.97 >= 0.95 (notify_host), threat 0.96 >= 0.95 (mute), spam 0.99 >= 0.95 (notify_host); enforcement flag 2 in 600 s (1 before) -> move_to_audience by the escalation ladder; policy platform-v2',
   });
   t.deepEqual(decideAction(input), d);
 });

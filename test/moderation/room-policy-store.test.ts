@@ -16,7 +16,7 @@ for (const kind of BACKENDS) {
     const store = new RoomPolicyStore(db.pool, PLATFORM_DEFAULT_POLICY, { now: () => new Date('2026-11-01T10:00:00Z') });
 
     t.deepEqual(await store.effective(room), { policy: PLATFORM_DEFAULT_POLICY, ignored: [] });
-    const refused = await store.put(db.pool, room, { categories: { threat: { threshold: 0.8 } } }, host);
+    const refused = await store.put(db.pool, room, { categories: { threat: { threshold: 0.97 } } }, host);
     t.deepEqual(refused.ok ? [] : refused.errors.map((e) => e.field), ['categories.threat.threshold']);
     t.is(await store.get(room), null, 'a refused override writes nothing');
 
@@ -30,14 +30,14 @@ for (const kind of BACKENDS) {
       updatedBy: host,
       updatedAt: new Date('2026-11-01T10:00:00Z'),
     });
-    t.regex(stored!.version, /^platform-v1\+room:[0-9a-f]{12}$/);
+    t.regex(stored!.version, /^platform-v2\+room:[0-9a-f]{12}$/);
     const { policy, ignored } = await store.effective(room);
     t.deepEqual(ignored, []);
     t.deepEqual(policy.categories.threat, { threshold: 0.4, action: 'mute' });
     t.deepEqual(policy.categories.insult, { threshold: 0.7, action: 'mute' });
 
     // The platform tightens threat below what the room saved: the room gets the platform's floor, the rest stays.
-    const stricter = platformDefaultPolicy({ insult: 0.9, severe: 0.88, identity_hate: 0.9, threat: 0.3, harassment: 0.48, sexual: 0.52, self_harm: 0.85, spam: 0.85, personal_data: 0.9 });
+    const stricter = platformDefaultPolicy({ insult: 0.95, severe: 0.95, identity_hate: 0.95, threat: 0.3, harassment: 0.95, sexual: 0.95, self_harm: 0.95, spam: 0.95, personal_data: 0.95 });
     const later = await new RoomPolicyStore(db.pool, stricter).effective(room);
     t.deepEqual(later.ignored.map((e) => e.field), ['categories.threat.threshold']);
     t.deepEqual(later.policy.categories.threat, { threshold: 0.3, action: 'mute' });
@@ -45,7 +45,7 @@ for (const kind of BACKENDS) {
 
     t.true(await store.clear(db.pool, room));
     t.false(await store.clear(db.pool, room));
-    t.is((await store.effective(room)).policy.version, 'platform-v1');
+    t.is((await store.effective(room)).policy.version, 'platform-v2');
 
     await store.put(db.pool, room, { escalation: { windowSeconds: 900 } }, null);
     await db.pool.query('DELETE FROM rooms WHERE id = $1', [room]);

@@ -17,17 +17,17 @@ const ZERO = { insult: 0, severe: 0, identity_hate: 0, threat: 0, harassment: 0,
 const NOW = new Date('2026-11-01T10:00:00Z');
 
 test('the platform default policy: calibrated thresholds, default actions, self_harm as care', (t) => {
-  t.is(PLATFORM_DEFAULT_POLICY.version, 'platform-v1');
+  t.is(PLATFORM_DEFAULT_POLICY.version, 'platform-v2');
   t.deepEqual(PLATFORM_DEFAULT_POLICY.categories, {
-    insult: { threshold: 0.9, action: 'notify_host' },
-    severe: { threshold: 0.88, action: 'mute' },
-    identity_hate: { threshold: 0.9, action: 'mute' },
-    threat: { threshold: 0.49, action: 'mute' },
-    harassment: { threshold: 0.48, action: 'notify_host' },
-    sexual: { threshold: 0.52, action: 'notify_host' },
-    self_harm: { threshold: 0.85, action: 'care' },
-    spam: { threshold: 0.85, action: 'notify_host' },
-    personal_data: { threshold: 0.9, action: 'mute' },
+    insult: { threshold: 0.95, action: 'notify_host' },
+    severe: { threshold: 0.95, action: 'mute' },
+    identity_hate: { threshold: 0.95, action: 'mute' },
+    threat: { threshold: 0.95, action: 'mute' },
+    harassment: { threshold: 0.95, action: 'notify_host' },
+    sexual: { threshold: 0.95, action: 'notify_host' },
+    self_harm: { threshold: 0.95, action: 'care' },
+    spam: { threshold: 0.95, action: 'notify_host' },
+    personal_data: { threshold: 0.95, action: 'mute' },
   });
   t.deepEqual(PLATFORM_DEFAULT_POLICY.escalation, { windowSeconds: 600, ladder: ['notify_host', 'mute', 'move_to_audience', 'remove'] });
   t.deepEqual([...PLATFORM_FLOOR_CATEGORIES], ['severe', 'threat', 'identity_hate']);
@@ -49,10 +49,10 @@ test('platformDefaultPolicy takes a classifier\'s calibrated thresholds and vers
   const policy = platformDefaultPolicy(thresholds);
   t.deepEqual(policy.categories.severe, { threshold: 0.7, action: 'mute' });
   t.deepEqual(policy.categories.self_harm, { threshold: 0.6, action: 'care' });
-  t.regex(policy.version, /^platform-v1~thresholds:[0-9a-f]{12}$/);
+  t.regex(policy.version, /^platform-v2~thresholds:[0-9a-f]{12}$/);
   t.is(platformDefaultPolicy({ ...thresholds }).version, policy.version);
   t.not(platformDefaultPolicy({ ...thresholds, spam: 0.91 }).version, policy.version);
-  t.is(platformDefaultPolicy({ insult: 0.9, severe: 0.88, identity_hate: 0.9, threat: 0.49, harassment: 0.48, sexual: 0.52, self_harm: 0.85, spam: 0.85, personal_data: 0.9 }).version, 'platform-v1');
+  t.is(platformDefaultPolicy({ insult: 0.95, severe: 0.95, identity_hate: 0.95, threat: 0.95, harassment: 0.95, sexual: 0.95, self_harm: 0.95, spam: 0.95, personal_data: 0.95 }).version, 'platform-v2');
 });
 
 test('a host may tighten any category and set the others freely', (t) => {
@@ -70,11 +70,11 @@ test('a host may tighten any category and set the others freely', (t) => {
   t.deepEqual(result.policy.categories.threat, { threshold: 0.3, action: 'remove' });
   t.deepEqual(result.policy.categories.severe, { threshold: 0.88, action: 'mute' });
   t.deepEqual(result.policy.categories.insult, { threshold: 0.97, action: 'log' });
-  t.deepEqual(result.policy.categories.spam, { threshold: 0.85, action: 'mute' });
-  t.deepEqual(result.policy.categories.harassment, { threshold: 0.48, action: 'notify_host' });
+  t.deepEqual(result.policy.categories.spam, { threshold: 0.95, action: 'mute' });
+  t.deepEqual(result.policy.categories.harassment, { threshold: 0.95, action: 'notify_host' });
   t.deepEqual(result.policy.escalation, { windowSeconds: 3600, ladder: ['notify_host', 'remove'] });
   t.deepEqual(result.override, override);
-  t.regex(result.policy.version, /^platform-v1\+room:[0-9a-f]{12}$/);
+  t.regex(result.policy.version, /^platform-v2\+room:[0-9a-f]{12}$/);
 
   // The version is the override's, whatever its key order.
   const reordered = {
@@ -84,17 +84,17 @@ test('a host may tighten any category and set the others freely', (t) => {
   t.is(mergeRoomPolicy(PLATFORM_DEFAULT_POLICY, reordered as never).version, result.policy.version);
   t.not(mergeRoomPolicy(PLATFORM_DEFAULT_POLICY, { categories: { spam: { action: 'remove' } } }).version, result.policy.version);
   // No change is the platform policy under its own version.
-  t.is(mergeRoomPolicy(PLATFORM_DEFAULT_POLICY, {}).version, 'platform-v1');
+  t.is(mergeRoomPolicy(PLATFORM_DEFAULT_POLICY, {}).version, 'platform-v2');
   // The platform policy itself is untouched.
-  t.deepEqual(PLATFORM_DEFAULT_POLICY.categories.threat, { threshold: 0.49, action: 'mute' });
+  t.deepEqual(PLATFORM_DEFAULT_POLICY.categories.threat, { threshold: 0.95, action: 'mute' });
 });
 
 test('loosening a platform floor is refused, naming every offending field', (t) => {
   const override = {
     categories: {
-      threat: { threshold: 0.6 },
+      threat: { threshold: 0.97 },
       severe: { action: 'notify_host' },
-      identity_hate: { threshold: 0.95, action: 'log' },
+      identity_hate: { threshold: 0.98, action: 'log' },
       insult: { threshold: 0.99 },
     },
   };
@@ -102,7 +102,7 @@ test('loosening a platform floor is refused, naming every offending field', (t) 
   t.false(result.ok);
   if (result.ok) return;
   t.deepEqual(result.errors.map((e) => e.field), ['categories.threat.threshold', 'categories.severe.action', 'categories.identity_hate.threshold', 'categories.identity_hate.action']);
-  t.regex(result.errors[0]!.message, /0\.49/);
+  t.regex(result.errors[0]!.message, /0\.95/);
   t.regex(result.errors[1]!.message, /mute/);
   const error = t.throws(() => mergeRoomPolicy(PLATFORM_DEFAULT_POLICY, override as never), { instanceOf: TypeError });
   t.regex(error.message, /categories\.threat\.threshold/);
@@ -160,10 +160,10 @@ test('self_harm is care: never enforced, whatever the host configures', (t) => {
     { ...alone, reason: undefined },
     { flagged: true, categories: ['self_harm'], enforcementCategories: [], care: true, action: null, step: 0, reason: undefined },
   );
-  t.is(alone.reason, 'care: self_harm 0.97 >= 0.85 (care) -> wellbeing support, never enforcement; policy platform-v1');
+  t.is(alone.reason, 'care: self_harm 0.97 >= 0.95 (care) -> wellbeing support, never enforcement; policy platform-v2');
 
   // Alongside an enforcement category, care still comes with it and self_harm adds nothing to the action.
-  const both = decideAction({ scores: { ...ZERO, self_harm: 0.9, threat: 0.7 }, policy: PLATFORM_DEFAULT_POLICY, priorFlags: [], now: NOW });
+  const both = decideAction({ scores: { ...ZERO, self_harm: 0.96, threat: 0.97 }, policy: PLATFORM_DEFAULT_POLICY, priorFlags: [], now: NOW });
   t.is(both.action, 'mute');
   t.true(both.care);
   t.deepEqual(both.categories, ['threat', 'self_harm']);
@@ -171,7 +171,7 @@ test('self_harm is care: never enforced, whatever the host configures', (t) => {
 
   // Earlier care flags are not offences: they do not escalate the next enforcement flag.
   const careBefore = [1, 2, 3].map((m) => ({ at: new Date(NOW.getTime() - m * 60_000), categories: ['self_harm' as const] }));
-  const next = decideAction({ scores: { ...ZERO, threat: 0.7 }, policy: PLATFORM_DEFAULT_POLICY, priorFlags: careBefore, now: NOW });
+  const next = decideAction({ scores: { ...ZERO, threat: 0.97 }, policy: PLATFORM_DEFAULT_POLICY, priorFlags: careBefore, now: NOW });
   t.is(next.action, 'mute');
   t.is(next.step, 1);
 
@@ -189,10 +189,10 @@ test('nothing over its threshold: not flagged, and the reason names the nearest 
     care: false,
     action: null,
     step: 0,
-    reason: 'no category at or above its threshold (nearest: insult 0.45 < 0.9); policy platform-v1',
+    reason: 'no category at or above its threshold (nearest: insult 0.45 < 0.95); policy platform-v2',
   });
   // At the threshold exactly flags, as the classifier does.
-  t.deepEqual(decideAction({ scores: { ...ZERO, threat: 0.49 }, policy: PLATFORM_DEFAULT_POLICY, priorFlags: [], now: NOW }).categories, ['threat']);
+  t.deepEqual(decideAction({ scores: { ...ZERO, threat: 0.95 }, policy: PLATFORM_DEFAULT_POLICY, priorFlags: [], now: NOW }).categories, ['threat']);
 });
 
 test('a tightened room policy flags from the same scores what the platform would not', (t) => {
