@@ -27,7 +27,7 @@ import { MlpHead } from '../models/classifier/mlp-head.js';
 import { findRules } from '../models/classifier/rules.js';
 import { HARM_CATEGORIES, type HarmCategory } from '../models/classifier/taxonomy.js';
 import { TRAINED_MODELS } from '../models/registry.js';
-import { DatasetReader, defaultEvalTextDir, loadAll, type Example } from '../scripts/classifier/datasets.js';
+import { DatasetReader, defaultEvalTextDir, loadAll } from '../scripts/classifier/datasets.js';
 import { embedAll } from '../scripts/classifier/embedding-cache.js';
 import { aucBySource, professionalReport, type AucTable, type ProfessionalReport } from '../scripts/classifier/evaluate.js';
 import { percentile, round } from '../scripts/classifier/metrics.js';

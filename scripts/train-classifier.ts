@@ -44,8 +44,8 @@ import { embedAll } from './classifier/embedding-cache.js';
 import { calibrateJointly } from './classifier/calibrate.js';
 import { checkLeakage } from './classifier/leakage.js';
 import { augmentProfessional } from './classifier/augment.js';
-import { professionalReport } from './classifier/evaluate.js';
-import { rocAuc, round } from './classifier/metrics.js';
+import { aucBySource, professionalReport } from './classifier/evaluate.js';
+import { round } from './classifier/metrics.js';
 import { hashUnit } from '../core/random.js';
 import { trainMemberInWorker, validationMeanAuc, type ValidationSet } from './classifier/member-train.js';
 import type { TrainRow } from './classifier/mlp-train.js';
@@ -222,22 +222,11 @@ log(`calibration ${JSON.stringify(calibration)}`);
 // Test metrics: per-source, per-category ROC-AUC (model alone and with rules) on the public test splits.
 const testScoresModel = scoreAll(head, test, false);
 const testScores = scoreAll(head, test, true);
-const auc: Record<string, Record<string, { n: number; positives: number; auc: number; aucWithRules: number }>> = {};
-for (const source of [...new Set(test.map((e) => e.source))].filter((s) => s !== 'professional_test')) {
-  auc[source] = {};
-  for (const c of HARM_CATEGORIES) {
-    const idx = test.map((e, i) => [e, i] as const).filter(([e]) => e.source === source && e.known.includes(c));
-    const labels = idx.map(([e]) => e.labels.includes(c));
-    const positives = labels.filter(Boolean).length;
-    if (positives < 5) continue;
-    auc[source]![c] = {
-      n: idx.length,
-      positives,
-      auc: round(rocAuc(idx.map(([, i]) => testScoresModel[i]![c]), labels)),
-      aucWithRules: round(rocAuc(idx.map(([, i]) => testScores[i]![c]), labels)),
-    };
-  }
-}
+const modelAuc = aucBySource(test, testScoresModel);
+const rulesAuc = aucBySource(test, testScores);
+const auc = Object.fromEntries(
+  Object.entries(modelAuc).map(([source, cats]) => [source, Object.fromEntries(Object.entries(cats).map(([c, m]) => [c, { ...m, aucWithRules: rulesAuc[source]![c as HarmCategory]!.auc }]))]),
+);
 // Professional held-out test set, at the calibrated thresholds.
 const prof = test.map((e, i) => [e, testScores[i]!] as const).filter(([e]) => e.source === 'professional_test');
 const professional = professionalReport(prof.map(([e]) => e), prof.map(([, s]) => s), thresholds);
