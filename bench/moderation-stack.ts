@@ -138,6 +138,9 @@ interface LatencyByLength {
   fromLastWordP95: number;
 }
 
+/** Flagged sentences that produced no latency sample, with what the agent stored for the speaker. */
+const misses: unknown[] = [];
+
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? NaN;
@@ -197,7 +200,19 @@ async function latency(mode: string): Promise<Record<string, LatencyByLength>> {
           if (row && arrivals.has(row.id)) break;
           await sleep(200);
         }
-        if (!row || !arrivals.has(row.id)) continue; // not flagged (the speech model misheard): not a latency sample
+        if (!row || !arrivals.has(row.id)) {
+          // Not a latency sample: say what the agent stored for this speaker, so a miss can be told apart (misheard,
+          // not flagged, or flagged without a notice).
+          const { rows: heard } = await env.stack.database.pool.query(
+            `SELECT ts.id::text AS id, ts.text, sc.categories, sc.action FROM transcript_segments ts
+               LEFT JOIN segment_classifications sc ON sc.segment_id = ts.id WHERE ts.room_id = $1 AND ts.speaker_identity = $2 ORDER BY ts.id`,
+            [roomId, member.memberId],
+          );
+          const miss = { length, sample: i, row: row?.id ?? null, heard };
+          misses.push(miss);
+          process.stderr.write(`[bench moderation-stack] no notice: ${JSON.stringify(miss)}\n`);
+          continue;
+        }
         notifyMs.push(arrivals.get(row.id)! - row.ended_at.getTime());
         fromLastWordMs.push(arrivals.get(row.id)! - lastWordAt);
         utteranceMs.push(row.ended_at.getTime() - row.started_at.getTime());
@@ -237,6 +252,7 @@ console.log(
       memory: perJob && shared ? { perJob, shared, perAddedRoomRatio: shared.perAddedRoomMb / Math.max(1, perJob.perAddedRoomMb) } : null,
       vadMinSilenceMs: Number(MIN_SILENCE_MS),
       latency: lat,
+      misses,
     },
     null,
     2,
