@@ -39,10 +39,19 @@ export interface LoadHarmClassifierOptions {
   threads?: number;
 }
 
-/** Model scores combined with the rule layer: personal data takes the larger of model and rules, links raise spam. */
+/** Without a number or address the rule layer recognises, the model's personal_data score is held below any
+ * sensible threshold: what counts as somebody's number is the rules' call (they know tickets, orders, versions,
+ * amounts), and the fine-tuned model, taught by synthetic PII sentences, read "The order 55512345 shipped yesterday."
+ * as personal data at 0.98. */
+export const MODEL_ALONE_PERSONAL_DATA_CAP = 0.5;
+const PERSONAL_DATA_EVIDENCE: ReadonlySet<RuleFinding['kind']> = new Set(['card_number', 'national_id', 'phone_or_id_number', 'street_address']);
+
+/** Model scores combined with the rule layer: personal data takes the larger of model and rules where the rules found
+ * a number or an address (the model alone is capped), links raise spam. */
 export function combineWithRules(model: HarmScores, findings: readonly RuleFinding[]): HarmScores {
   const out = { ...model };
-  out.personal_data = Math.max(model.personal_data, rulePersonalDataScore(findings));
+  const evidence = findings.some((f) => PERSONAL_DATA_EVIDENCE.has(f.kind));
+  out.personal_data = Math.max(evidence ? model.personal_data : Math.min(model.personal_data, MODEL_ALONE_PERSONAL_DATA_CAP), rulePersonalDataScore(findings));
   out.spam = ruleSpamScore(model.spam, findings);
   return out;
 }

@@ -6,7 +6,8 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../core/config.js';
-import { DEFAULT_HARM_CLASSIFIER_ID, HarmClassifier } from '../../models/classifier/harm-classifier.js';
+import { DEFAULT_HARM_CLASSIFIER_ID, HarmClassifier, MODEL_ALONE_PERSONAL_DATA_CAP, combineWithRules } from '../../models/classifier/harm-classifier.js';
+import { findRules, RULE_SCORES } from '../../models/classifier/rules.js';
 import { loadHeadFile, REPO_ROOT } from '../../models/classifier/head-file.js';
 import { HARM_CATEGORIES, TAXONOMY, TAXONOMY_VERSION } from '../../models/classifier/taxonomy.js';
 import { ModelFileError } from '../../models/model-file-error.js';
@@ -47,6 +48,8 @@ const HARD_NEGATIVES = [
   'Thanks everyone, great meeting, talk soon.',
   // harm-head-minilm-v1 flagged this as spam (kept as a known false flag until harm-minilm-ft-v4).
   'Our phishing training starts next week, please sign up.',
+  // harm-minilm-ft-v4's own score is personal_data 0.98 here; the rule layer knows an order number.
+  'The order 55512345 shipped yesterday.',
 ];
 
 test('the head loads from the registry with its sha256 checked; the taxonomy and version are on every result', async (t) => {
@@ -87,6 +90,16 @@ for (const text of HARD_NEGATIVES) {
     t.false(r.flagged, `${r.categories.join(', ')} ${JSON.stringify(r.scores)}`);
   });
 }
+
+test('personal data needs a number or address the rules recognise: the model alone is capped below any threshold', (t) => {
+  const model = Object.fromEntries(HARM_CATEGORIES.map((c) => [c, 0.01])) as Record<(typeof HARM_CATEGORIES)[number], number>;
+  const high = { ...model, personal_data: 0.98 };
+  t.is(combineWithRules(high, []).personal_data, MODEL_ALONE_PERSONAL_DATA_CAP);
+  t.is(combineWithRules(high, findRules('Call Jenny at (415) 555 0199 tonight')).personal_data, 0.98);
+  t.is(combineWithRules(model, findRules('His card number is 4111 1111 1111 1111.')).personal_data, RULE_SCORES.card_number);
+  // An email is evidence of nothing by itself: the cap holds.
+  t.is(combineWithRules(high, findRules('Send it to ana@example.com please')).personal_data, MODEL_ALONE_PERSONAL_DATA_CAP);
+});
 
 test('context: the previous utterance of the speaker is taken into account, and a harmful one is not re-flagged', async (t) => {
   const alone = await classifier.classify('Nice shirt, by the way.');
