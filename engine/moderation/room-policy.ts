@@ -82,11 +82,11 @@ export interface PolicyDecision {
   reason: string;
 }
 
-// v2: the thresholds of harm-minilm-ft-v4 (v1 had harm-head-minilm-v1's).
+// v2: the thresholds of the fine-tuned models harm-minilm-ft-v4/v5 (v1 had harm-head-minilm-v1's).
 export const PLATFORM_POLICY_VERSION = 'platform-v2';
 export const PLATFORM_FLOOR_CATEGORIES = ['severe', 'threat', 'identity_hate'] as const satisfies readonly HarmCategory[];
 
-/** The calibrated thresholds of the shipped harm model harm-minilm-ft-v4 (its model file; a test keeps them equal);
+/** The calibrated thresholds of the shipped harm model harm-minilm-ft-v5 (its model file; a test keeps them equal);
  * production should pass the loaded classifier's own `thresholds` to platformDefaultPolicy so a retrained model
  * brings its calibration along. One flat 0.95: see scripts/classifier/calibrate-finetuned.ts for why. */
 const SHIPPED_THRESHOLDS: Readonly<Record<HarmCategory, number>> = {

@@ -14,7 +14,8 @@
 //
 //   node --import tsx scripts/classifier/calibrate-finetuned.ts --model-dir DIR [--id harm-minilm-ft-v4] [--final]
 // --final: the model was trained with export-rows.ts --final (recorded in the card); --rule-cv FILE: the output of
-// threshold-rule-cv.ts that chose the rule, copied into the card.
+// threshold-rule-cv.ts that chose the rule, copied into the card; --dropped-train-sources S[,S]: the sources whose
+// training rows export-rows.ts --drop-train-source left out (recorded in the card).
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -34,7 +35,7 @@ import { round } from './metrics.js';
 const FLAT_THRESHOLD = 0.95;
 const ENCODER_ID = 'all-minilm-l6-v2-q';
 
-const { values } = parseArgs({ options: { 'model-dir': { type: 'string' }, id: { type: 'string', default: 'harm-minilm-ft-v4' }, final: { type: 'boolean', default: false }, 'rule-cv': { type: 'string' } } });
+const { values } = parseArgs({ options: { 'model-dir': { type: 'string' }, id: { type: 'string', default: 'harm-minilm-ft-v4' }, final: { type: 'boolean', default: false }, 'rule-cv': { type: 'string' }, 'dropped-train-sources': { type: 'string' } } });
 if (!values['model-dir']) throw new TypeError('--model-dir DIR (model.onnx and finetune.json from finetune.py) is required');
 const id = values.id!;
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -131,6 +132,7 @@ const card = {
   onnx: file.onnx,
   data: files,
   examples: { train: count('train'), val: count('val'), test: count('test') },
+  droppedTrainSources: (values['dropped-train-sources'] ?? '').split(',').filter(Boolean),
   calibration: {
     rule: `one flat threshold, ${FLAT_THRESHOLD}, for every category; chosen by scripts/classifier/threshold-rule-cv.ts on a run that held the professional validation split (${path.basename(PROFESSIONAL_TRAIN)}, seeded 25 %) out of training`,
     professionalValidationInTraining: values.final,

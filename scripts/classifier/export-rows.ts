@@ -6,7 +6,10 @@
 // apart, unseen, for threshold calibration.
 // With --final, the professional validation rows train too (marked split "train"): for the shipped model, trained
 // after its threshold rule was chosen on a run that held them out.
-//   node --import tsx scripts/classifier/export-rows.ts OUT.jsonl [--final]
+// --drop-train-source S[,S]: those sources' training rows are left out (their validation and test rows stay, to be
+// measured). harm-minilm-ft-v5 drops C-SSRS: its labels are per user, not per post (test AUC 0.62), and the model
+// learned "a long personal story" as self-harm from it ("everything I have ever done" scored 0.996 on v4).
+//   node --import tsx scripts/classifier/export-rows.ts OUT.jsonl [--final] [--drop-train-source cssrs]
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { HARM_CATEGORIES } from '../../models/classifier/taxonomy.js';
@@ -18,15 +21,16 @@ import { checkLeakage } from './leakage.js';
 const SEED = 20261202;
 const SOURCE_WEIGHT: Readonly<Record<string, number>> = { professional: 8, professional_aug: 4 };
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { final: { type: 'boolean', default: false } } });
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { final: { type: 'boolean', default: false }, 'drop-train-source': { type: 'string' } } });
 const out = positionals[0];
 if (!out) throw new TypeError('usage: export-rows.ts OUT.jsonl [--final]');
 const reader = new DatasetReader(defaultEvalTextDir());
 const loaded = loadAll(reader).map((e): Example => (values.final && e.source === 'professional' && e.split === 'val' ? { ...e, split: 'train' } : e));
 const leakage = checkLeakage(loaded.filter((e) => e.source === 'professional').map((e) => e.text), loaded.filter((e) => e.source === 'professional_test').map((e) => e.text));
 if (leakage.tooClose.length) throw new Error(`${leakage.tooClose.length} professional training lines are near-copies of test lines (${leakage.rule})`);
+const dropped = new Set((values['drop-train-source'] ?? '').split(',').filter(Boolean));
 const augmented = augmentProfessional(loaded.filter((e) => e.split === 'train'), SEED);
-const examples: Example[] = [...loaded, ...augmented.rows];
+const examples: Example[] = [...loaded, ...augmented.rows].filter((e) => !(e.split === 'train' && dropped.has(e.source)));
 const lines = examples.map((e) =>
   JSON.stringify({
     id: e.id,

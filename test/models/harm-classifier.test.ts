@@ -50,7 +50,17 @@ const HARD_NEGATIVES = [
   'Our phishing training starts next week, please sign up.',
   // harm-minilm-ft-v4's own score is personal_data 0.98 here; the rule layer knows an order number.
   'The order 55512345 shipped yesterday.',
+  // harm-minilm-ft-v4 read these as self_harm (0.996, 0.96): the C-SSRS posts it learned from are life stories.
+  'Hello, I talk for a long time about everything I have ever done.',
+  "I'm Sam, I left my last job after burning out, and I'm looking for someone who has been through that.",
 ];
+
+// A known weakness of harm-minilm-ft-v5, kept visible: ava reports it as failing-as-expected, and as an error the
+// day a retrained model gets it right (then move it into the list above).
+test.failing('known false flag: a career story ("everything I have ever done") reads as self_harm', async (t) => {
+  const r = await classifier.classify("Hi, I'm Maria. I've spent the last ten years building data teams, and honestly everything I have ever done has been about people.");
+  t.false(r.flagged, JSON.stringify(r.scores));
+});
 
 test('the head loads from the registry with its sha256 checked; the taxonomy and version are on every result', async (t) => {
   const spec = getTrainedModelSpec(DEFAULT_HARM_CLASSIFIER_ID);
