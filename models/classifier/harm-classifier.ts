@@ -56,6 +56,12 @@ export function combineWithRules(model: HarmScores, findings: readonly RuleFindi
   return out;
 }
 
+/** Each text alone, model plus rules: HarmClassifier.scoreTexts, and the training scripts on a model not registered yet. */
+export async function scoreWithRules(model: HarmModel, texts: readonly string[]): Promise<HarmScores[]> {
+  const raw = await model.predict(texts);
+  return raw.map((s, i) => combineWithRules(s, findRules(texts[i]!)));
+}
+
 export function validateThresholds(t: unknown, name = 'thresholds'): asserts t is Partial<Record<HarmCategory, number>> {
   if (t === undefined) return;
   if (t === null || typeof t !== 'object') throw new TypeError(`${name} must be an object`);
@@ -115,8 +121,7 @@ export class HarmClassifier {
   /** Each text alone (no context), model plus rules, as one batch: for measuring and calibrating many texts. */
   async scoreTexts(texts: readonly string[]): Promise<HarmScores[]> {
     if (!Array.isArray(texts) || texts.some((t) => typeof t !== 'string')) throw new TypeError('scoreTexts: texts must be an array of strings');
-    const raw = await this.#model.predict(texts);
-    return raw.map((s, i) => combineWithRules(s, findRules(texts[i]!)));
+    return scoreWithRules(this.#model, texts);
   }
 
   async close(): Promise<void> {

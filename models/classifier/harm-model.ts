@@ -23,6 +23,14 @@ function toScores(categories: readonly HarmCategory[], p: ArrayLike<number>): Ha
   return out;
 }
 
+/** A fine-tuned graph's probabilities as category scores (also for a graph not registered yet: the training scripts). */
+export function finetunedHarmModel(model: SequenceClassifier, categories: readonly HarmCategory[]): HarmModel {
+  return {
+    predict: async (texts) => (await model.predict(texts)).map((p) => toScores(categories, p)),
+    close: () => model.close(),
+  };
+}
+
 export async function loadHarmModel(spec: TrainedModelSpec, file: HarmModelFile, modelsDir: string, opts: { threads?: number } = {}): Promise<HarmModel> {
   if (!isClassifierEncoderId(file.encoderId)) throw new TypeError(`model ${spec.id} needs encoder ${file.encoderId}, which is not a classifier encoder`);
   const threads = opts.threads !== undefined ? { threads: opts.threads } : {};
@@ -30,10 +38,7 @@ export async function loadHarmModel(spec: TrainedModelSpec, file: HarmModelFile,
     const onnx = await verifiedOnnxPath(spec, file);
     const tokenizer = (await resolveModelFiles(file.encoderId, modelsDir))['tokenizer.json']!;
     const model = await SequenceClassifier.load({ modelPath: onnx, tokenizerPath: tokenizer, labels: file.categories.length, maxTokens: file.maxTokens, ...threads });
-    return {
-      predict: async (texts) => (await model.predict(texts)).map((p) => toScores(file.categories, p)),
-      close: () => model.close(),
-    };
+    return finetunedHarmModel(model, file.categories);
   }
   const encoder = await loadClassifierEncoder(file.encoderId, modelsDir, { maxTokens: file.maxTokens, ...threads });
   const head = new MlpHead(file);

@@ -23,9 +23,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { resolveModelFiles } from '../../models/fetch.js';
-import { combineWithRules, type HarmScores } from '../../models/classifier/harm-classifier.js';
+import { scoreWithRules, type HarmScores } from '../../models/classifier/harm-classifier.js';
+import { finetunedHarmModel } from '../../models/classifier/harm-model.js';
 import type { FinetunedModelFile } from '../../models/classifier/head-file.js';
-import { findRules } from '../../models/classifier/rules.js';
 import { SequenceClassifier } from '../../models/classifier/sequence-classifier.js';
 import { HARM_CATEGORIES, TAXONOMY_VERSION, type HarmCategory } from '../../models/classifier/taxonomy.js';
 import { DatasetReader, defaultEvalTextDir, loadAll, PROFESSIONAL_TEST, PROFESSIONAL_TRAIN, type Example } from './datasets.js';
@@ -54,19 +54,18 @@ const reader = new DatasetReader(defaultEvalTextDir());
 const loaded = loadAll(reader);
 const val = loaded.filter((e) => e.split === 'val');
 const test = loaded.filter((e) => e.split === 'test');
-const model = await SequenceClassifier.load({
+const model = finetunedHarmModel(await SequenceClassifier.load({
   modelPath: path.join(repoRoot, onnxRel),
   tokenizerPath: (await resolveModelFiles(ENCODER_ID, modelsDir))['tokenizer.json']!,
   labels: HARM_CATEGORIES.length,
   maxTokens: meta.maxTokens,
   threads: 2,
-});
+}), HARM_CATEGORIES);
 async function scoreAll(rows: readonly Example[], label: string): Promise<HarmScores[]> {
   const out: HarmScores[] = [];
   for (let i = 0; i < rows.length; i += 32) {
     const batch = rows.slice(i, i + 32);
-    const probs = await model.predict(batch.map((e) => e.text));
-    probs.forEach((p, j) => out.push(combineWithRules(Object.fromEntries(HARM_CATEGORIES.map((c, k) => [c, p[k]!])) as HarmScores, findRules(batch[j]!.text))));
+    out.push(...(await scoreWithRules(model, batch.map((e) => e.text))));
     if (i % 2048 === 0) log(`${label}: ${i}/${rows.length}`);
   }
   return out;

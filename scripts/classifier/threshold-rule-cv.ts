@@ -9,8 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { hashUnit } from '../../core/random.js';
 import { resolveModelFiles } from '../../models/fetch.js';
-import { combineWithRules, type HarmScores } from '../../models/classifier/harm-classifier.js';
-import { findRules } from '../../models/classifier/rules.js';
+import { scoreWithRules, type HarmScores } from '../../models/classifier/harm-classifier.js';
+import { finetunedHarmModel } from '../../models/classifier/harm-model.js';
 import { SequenceClassifier } from '../../models/classifier/sequence-classifier.js';
 import { HARM_CATEGORIES, type HarmCategory } from '../../models/classifier/taxonomy.js';
 import { calibrateJointly } from './calibrate.js';
@@ -20,11 +20,11 @@ const dir = process.argv[2];
 if (!dir) throw new TypeError('usage: threshold-rule-cv.ts MODEL_DIR');
 const modelsDir = process.env['MODELS_DIR'] ?? path.join(os.homedir(), '.cache/roundtable/models');
 const val = loadAll(new DatasetReader(defaultEvalTextDir())).filter((e) => e.split === 'val');
-const model = await SequenceClassifier.load({ modelPath: path.join(dir, 'model.onnx'), tokenizerPath: (await resolveModelFiles('all-minilm-l6-v2-q', modelsDir))['tokenizer.json']!, labels: HARM_CATEGORIES.length, maxTokens: 64, threads: 2 });
+const model = finetunedHarmModel(await SequenceClassifier.load({ modelPath: path.join(dir, 'model.onnx'), tokenizerPath: (await resolveModelFiles('all-minilm-l6-v2-q', modelsDir))['tokenizer.json']!, labels: HARM_CATEGORIES.length, maxTokens: 64, threads: 2 }), HARM_CATEGORIES);
 const scores: HarmScores[] = [];
 for (let i = 0; i < val.length; i += 32) {
   const b = val.slice(i, i + 32);
-  (await model.predict(b.map((e) => e.text))).forEach((p, j) => scores.push(combineWithRules(Object.fromEntries(HARM_CATEGORIES.map((c, k) => [c, p[k]!])) as HarmScores, findRules(b[j]!.text))));
+  scores.push(...(await scoreWithRules(model, b.map((e) => e.text))));
 }
 await model.close();
 
